@@ -1,0 +1,1 @@
+"""The HTTP edge and process wiring: app, context, database, settings, CLI."""

@@ -1,0 +1,80 @@
+"""create_app(): FastAPI with the GraphQL router, health, readiness and metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+from strawberry.fastapi import GraphQLRouter
+
+from auth.errors import Unauthenticated
+from auth.tokens import SigningKeys
+from gateway.context import Hub, get_context
+from gateway.db import Database
+from gateway.metrics import install_metrics
+from gateway.settings import Settings, get_settings
+from schema.build import build_schema
+
+__all__ = ["create_app"]
+
+
+class AccordRouter(GraphQLRouter[Any, None]):
+    def encode_json(self, data: object) -> bytes:
+        # orjson: 5-30 ms less per megabyte of response than the json module.
+        return orjson.dumps(data)
+
+
+def _unauthenticated(_: Request, exc: Exception) -> Response:
+    message = exc.message if isinstance(exc, Unauthenticated) else "unauthenticated"
+    body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+    challenge = (
+        'Bearer error="invalid_token", error_description="' + message.replace('"', "'") + '"'
+    )
+    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The hub's ASGI app; `database` lets tests share one connection across requests."""
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    owns_database = database is None
+    db = database or Database.from_url(settings.database_url, echo=settings.sql_echo)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            await db.dispose()
+
+    app = FastAPI(title="Accord", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.hub = Hub(settings, db, SigningKeys.load_or_create(settings.signing_key_file))
+    schema = build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases)
+    app.include_router(
+        AccordRouter(schema, context_getter=get_context, graphql_ide="graphiql"), prefix="/graphql"
+    )
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    _health(app, db)
+    install_metrics(app)
+    return app
+
+
+def _health(app: FastAPI, db: Database) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not ready"; the reason stays in the logs
+            logging.getLogger("accord.health").exception("database not reachable")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})

@@ -1,0 +1,67 @@
+"""The `accord` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="accord", description="Accord hub administration.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve HTTP and WebSocket")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    db = sub.add_parser("db", help="database migrations").add_subparsers(
+        dest="action", required=True
+    )
+    db.add_parser("upgrade", help="migrate to the newest revision")
+    down = db.add_parser("downgrade", help="migrate down to REV (e.g. base)")
+    down.add_argument("revision")
+    db.add_parser("current", help="show the current revision")
+
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
+    load = demo.add_parser("load", help="load the four source programmes (idempotent)")
+    load.add_argument("--scale", choices=["small", "full"], default="small")
+
+    token = sub.add_parser("token", help="access tokens").add_subparsers(
+        dest="action", required=True
+    )
+    issue = token.add_parser("issue", help="print a signed access token (development, tests)")
+    issue.add_argument("--party", required=True, help="party code, e.g. CQ-HRSS")
+    issue.add_argument("--role", required=True, action="append", help="role; repeat for several")
+    issue.add_argument("--sub", default=None, help="subject; defaults to dev:<party>")
+    issue.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+
+    schema = sub.add_parser("schema", help="the GraphQL schema").add_subparsers(
+        dest="action", required=True
+    )
+    schema.add_parser("print", help="print the SDL")
+
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="action", required=True
+    )
+    audit.add_parser("verify", help="check the hash chain; non-zero exit on a break")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from gateway import commands
+
+    handler = getattr(commands, f"{args.command}_{getattr(args, 'action', None) or 'run'}")
+    result = handler(args)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

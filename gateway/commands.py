@@ -1,0 +1,137 @@
+"""What each `accord` subcommand does; output is for people, the last line a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gateway.settings import get_settings
+
+__all__ = [
+    "audit_verify",
+    "db_current",
+    "db_downgrade",
+    "db_upgrade",
+    "demo_load",
+    "schema_print",
+    "serve_run",
+    "token_issue",
+]
+
+
+def serve_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=get_settings().log_level.lower(),
+    )
+    return 0
+
+
+def db_upgrade(_: argparse.Namespace) -> int:
+    from gateway import migrations
+
+    migrations.upgrade(get_settings().database_url)
+    print(f"database at {migrations.current(get_settings().database_url)}")
+    return 0
+
+
+def db_downgrade(args: argparse.Namespace) -> int:
+    from gateway import migrations
+
+    migrations.downgrade(get_settings().database_url, args.revision)
+    print(f"database at {migrations.current(get_settings().database_url)}")
+    return 0
+
+
+def db_current(_: argparse.Namespace) -> int:
+    from gateway import migrations
+
+    print(migrations.current(get_settings().database_url))
+    return 0
+
+
+async def demo_load(args: argparse.Namespace) -> int:
+    from stakeholders.demo.loader import load_demo
+
+    from gateway.db import Database
+
+    database = Database.from_url(get_settings().database_url)
+    try:
+        async with database.sessions() as session, session.begin():
+            summary = await load_demo(
+                session, scale=args.scale, progress=lambda m: print(f"  {m}", file=sys.stderr)
+            )
+    finally:
+        await database.dispose()
+    print(summary.line())
+    return 0
+
+
+async def token_issue(args: argparse.Namespace) -> int:
+    from auth.errors import Unauthenticated
+    from auth.identity import check_roles
+    from auth.tokens import SigningKeys, issue_token
+    from gateway.db import Database
+    from stakeholders.parties.repository import subtree_of
+
+    settings = get_settings()
+    database = Database.from_url(settings.database_url)
+    try:
+        async with database.sessions() as session:
+            found = await subtree_of(session, args.party)
+    finally:
+        await database.dispose()
+    if found is None:
+        print(f"accord: no party has the code {args.party!r}", file=sys.stderr)
+        return 2
+    try:
+        check_roles(args.role, found[1])
+    except Unauthenticated as exc:
+        print(f"accord: {exc.message.removeprefix('token rejected: ')}", file=sys.stderr)
+        return 2
+    keys = SigningKeys.load_or_create(settings.signing_key_file)
+    print(
+        issue_token(
+            keys,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            sub=args.sub or f"dev:{args.party.lower()}",
+            party=args.party,
+            roles=args.role,
+            ttl_seconds=args.ttl,
+        )
+    )
+    return 0
+
+
+def schema_print(_: argparse.Namespace) -> int:
+    from schema.build import build_schema
+
+    settings = get_settings()
+    sys.stdout.write(
+        build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases).as_str() + "\n"
+    )
+    return 0
+
+
+async def audit_verify(_: argparse.Namespace) -> int:
+    from gateway.db import Database
+    from stakeholders.audit.service import verify_chain
+
+    database = Database.from_url(get_settings().database_url)
+    breaks = 0
+    try:
+        async with database.sessions() as session:
+            async for seq, problem in verify_chain(session):
+                breaks += 1
+                print(f"event {seq}: {problem}")
+    finally:
+        await database.dispose()
+    print("audit chain intact" if not breaks else f"audit chain broken in {breaks} place(s)")
+    return 1 if breaks else 0

@@ -1,0 +1,52 @@
+"""The per-request context: caller, session, loaders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+from strawberry.fastapi import BaseContext
+
+from auth.tokens import SigningKeys
+from gateway.db import Database
+from gateway.identity import authenticate
+from gateway.settings import Settings
+from stakeholders.common.context import RequestContext
+from stakeholders.common.loading import Loaders
+
+__all__ = ["Hub", "HubContext", "get_context"]
+
+
+@dataclass
+class Hub:
+    """What one hub process holds for all requests (no per-user state: processes scale out)."""
+
+    settings: Settings
+    database: Database
+    keys: SigningKeys
+
+
+@dataclass
+class HubContext(RequestContext, BaseContext):
+    pass
+
+
+async def get_context(request: Request, response: Response) -> AsyncIterator[HubContext]:
+    hub: Hub = request.app.state.hub
+    principal = await authenticate(
+        request.headers.get("authorization"),
+        keys=hub.keys,
+        issuer=hub.settings.issuer,
+        audience=hub.settings.audience,
+        database=hub.database,
+    )
+    async with hub.database.sessions() as session:
+        yield HubContext(
+            session=session,
+            principal=principal,
+            loaders=Loaders(session, principal, hub.database.dialect),
+            max_page_size=hub.settings.max_page_size,
+            request=request,
+            response=response,
+        )

@@ -1,0 +1,39 @@
+"""From an Authorization header to the request's Principal."""
+
+from __future__ import annotations
+
+from auth.errors import Unauthenticated
+from auth.identity import PartyScope, build_principal
+from auth.principal import ANONYMOUS, Principal
+from auth.tokens import SigningKeys, verify
+from gateway.db import Database
+from stakeholders.parties.repository import subtree_of
+from stakeholders.programmes.repository import programme_reach
+
+__all__ = ["authenticate"]
+
+
+async def authenticate(
+    authorization: str | None,
+    *,
+    keys: SigningKeys,
+    issuer: str,
+    audience: str,
+    database: Database,
+) -> Principal:
+    """The caller of a request: anonymous without a header, refused with a bad one."""
+    if authorization is None:
+        return ANONYMOUS
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
+    claims = verify(token.strip(), keys, issuer=issuer, audience=audience)
+    # Its own short transaction: the request's session starts clean (SQLite write locks).
+    async with database.sessions() as session:
+        found = await subtree_of(session, claims.party)
+        scope = None
+        if found is not None:
+            party_id, kind, subtree = found
+            programmes, owned = await programme_reach(session, subtree, database.dialect)
+            scope = PartyScope(party_id, kind, subtree, programmes, owned)
+    return build_principal(claims, scope)

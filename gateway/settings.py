@@ -1,0 +1,32 @@
+"""Settings from `ACCORD_*` environment variables (and a `.env` file); read here only."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACCORD_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./accord.db"
+    signing_key_file: Path = Path("./.accord/signing-key.pem")
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "accord"
+    trusted_issuers: list[dict[str, Any]] = Field(default_factory=list)
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_page_size: int = 100
+    log_level: str = "INFO"
+    sql_echo: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The GraphQL composition root: root types from the areas, policy, errors, limits, the SDL."""

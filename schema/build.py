@@ -1,0 +1,85 @@
+"""The schema, composed from the areas' root mixins, with the policy, limits and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.execution import ExecutionContext
+
+from schema.errors import code_error
+from schema.permissions import apply_policy
+from schema.unit_of_work import UnitOfWork
+from schema.viewer import ViewerQuery
+from stakeholders.audit.types import AuditQuery
+from stakeholders.common.relay import Node
+from stakeholders.common.scalars import SCALARS
+from stakeholders.common.resolvers import Info, load_node
+from stakeholders.parties.schema import PartyQuery
+from stakeholders.programmes.mutations import ProgrammeMutation
+from stakeholders.programmes.schema import ProgrammeQuery
+
+__all__ = ["FEDERATION_VERSION", "AccordSchema", "build_schema"]
+
+FEDERATION_VERSION = "2.11"
+
+
+@strawberry.type(description="Read the coordinated work model; you see what the policy lets you.")
+class Query(ViewerQuery, PartyQuery, ProgrammeQuery, AuditQuery):
+    @strawberry.field(description="Any object by its global ID; null when you may not see it.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await load_node(info.context, str(id))
+
+
+@strawberry.type(description="Change the work model; every change is checked and audited.")
+class Mutation(ProgrammeMutation):
+    pass
+
+
+class AccordSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            code_error(error)
+
+
+def _definitions(schema: strawberry.Schema) -> list[StrawberryObjectDefinition]:
+    return [
+        t.definition
+        for t in schema.schema_converter.type_map.values()
+        if isinstance(t.definition, StrawberryObjectDefinition)
+    ]
+
+
+def build_schema(*, max_depth: int = 12, max_aliases: int = 30) -> AccordSchema:
+    """Build the schema; raises PolicyError when a type or field lacks a rule."""
+    options: dict[str, Any] = {
+        "query": Query,
+        "mutation": Mutation,
+        "federation_version": FEDERATION_VERSION,
+        "config": StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
+    }
+    # A first build finds every type reachable from the roots; the policy is then attached to
+    # their fields, which the real build below turns into resolvers.
+    draft = AccordSchema(**options)
+    apply_policy(_definitions(draft), draft.config.name_converter.get_graphql_name)
+    return AccordSchema(
+        **options,
+        extensions=[
+            UnitOfWork,
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            ParserCache,
+            ValidationCache,
+        ],
+    )

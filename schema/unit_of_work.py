@@ -1,0 +1,56 @@
+"""The request's unit of work: a mutation request commits once at the end, anything else rolls
+back. Each mutation ran in its own savepoint (stakeholders.common.mutations), so what reaches
+the commit is exactly the mutations that succeeded."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from sqlalchemy.exc import SQLAlchemyError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from stakeholders.db import WRITE_INTENT
+
+__all__ = ["UnitOfWork"]
+
+log = logging.getLogger("accord.unit_of_work")
+
+
+class UnitOfWork(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        session = getattr(self.execution_context.context, "session", None)
+        is_mutation = self.execution_context.operation_type == OperationType.MUTATION
+        if session is not None and is_mutation and not session.in_transaction():
+            await session.connection(execution_options={WRITE_INTENT: True})
+        yield
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        yield
+        context = self.execution_context.context
+        session = getattr(context, "session", None)
+        if session is None:
+            return
+        try:
+            is_mutation = self.execution_context.operation_type == OperationType.MUTATION
+        except RuntimeError:  # the document did not parse: there is no operation
+            is_mutation = False
+        if not is_mutation:
+            await session.rollback()
+            return
+        try:
+            await session.commit()
+        except SQLAlchemyError as exc:
+            await session.rollback()
+            log.warning("commit failed: %s", type(exc).__name__)
+            self._fail_all("the change could not be saved (concurrent update): retry")
+
+    def _fail_all(self, message: str) -> None:
+        result = self.execution_context.result
+        if result is None:
+            return
+        error = GraphQLError(message, extensions={"code": "CONFLICT"})
+        result.data = None
+        result.errors = [*(getattr(result, "errors", None) or []), error]

@@ -1,0 +1,1 @@
+"""The coordinated work model, one package per workflow area."""

@@ -1,0 +1,1 @@
+"""The audit trail: one event per accepted change, chained by hashes."""

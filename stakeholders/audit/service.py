@@ -1,0 +1,114 @@
+"""Recording audit events, in the caller's transaction, and checking the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import inspect, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.principal import Principal
+from stakeholders.audit.models import AuditChain, AuditEvent
+from stakeholders.common.relay import to_global_id
+from stakeholders.db import Base, utcnow
+
+__all__ = ["GENESIS", "chain_hash", "record", "snapshot", "verify_chain"]
+
+GENESIS = "0" * 64
+
+
+def snapshot(entity: Base) -> dict[str, Any]:
+    """The entity's columns as JSON-ready values (dates as ISO 8601, enums by name)."""
+    state = inspect(entity)
+    return {attr.key: _plain(attr.value) for attr in state.attrs if attr.key in _columns(entity)}
+
+
+def _columns(entity: Base) -> set[str]:
+    return {c.key for c in inspect(type(entity)).column_attrs}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    body = {
+        "seq": event.seq,
+        "at": event.at.astimezone(dt.UTC).isoformat(),
+        "actor_sub": event.actor_sub,
+        "actor_party_id": event.actor_party_id,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "before": event.before,
+        "after": event.after,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode() + _canonical(event)).hexdigest()
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    entity_type: str,
+    entity_pk: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEvent:
+    """Append one event to the chain; commits with the change it describes, or not at all."""
+    # The UPDATE locks the head row until commit, so concurrent appends queue, never fork.
+    head = (
+        await session.execute(
+            update(AuditChain)
+            .where(AuditChain.id == 1)
+            .values(seq=AuditChain.seq + 1)
+            .returning(AuditChain.seq, AuditChain.head_hash)
+        )
+    ).one()
+    event = AuditEvent(
+        seq=head.seq,
+        at=utcnow(),
+        actor_sub=principal.sub or "system",
+        actor_party_id=principal.party_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(to_global_id(entity_type, entity_pk)),
+        before=before,
+        after=after,
+        prev_hash=head.head_hash,
+    )
+    event.hash = chain_hash(head.head_hash, event)
+    await session.execute(update(AuditChain).where(AuditChain.id == 1).values(head_hash=event.hash))
+    session.add(event)
+    return event
+
+
+async def verify_chain(session: AsyncSession) -> AsyncIterator[tuple[int, str]]:
+    """Yield (seq, problem) for every break: an edited, missing or re-ordered event."""
+    prev, expected_seq = GENESIS, 1
+    result = await session.stream_scalars(select(AuditEvent).order_by(AuditEvent.seq))
+    async for event in result:
+        if event.seq != expected_seq:
+            yield event.seq, f"expected event {expected_seq}: events are missing"
+        if event.prev_hash != prev:
+            yield event.seq, "does not follow the previous event"
+        if chain_hash(event.prev_hash, event) != event.hash:
+            yield event.seq, "was changed after it was recorded"
+        prev, expected_seq = event.hash, event.seq + 1
+    head = (await session.execute(select(AuditChain))).scalar_one()
+    if head.head_hash != prev or head.seq != expected_seq - 1:
+        yield head.seq, "the chain's head does not match its last event"

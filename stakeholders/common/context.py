@@ -1,0 +1,30 @@
+"""What a resolver finds in `info.context`: built per request by the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.principal import Principal
+
+if TYPE_CHECKING:
+    from stakeholders.common.loading import Loaders
+
+__all__ = ["RequestContext"]
+
+
+@dataclass
+class RequestContext:
+    session: AsyncSession
+    principal: Principal
+    loaders: Loaders
+    max_page_size: int = 100
+    request: Any = None
+    response: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dialect(self) -> str:
+        return self.loaders.dialect

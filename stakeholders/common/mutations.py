@@ -1,0 +1,53 @@
+"""The one guard every mutation passes: target found, policy allows, change atomic.
+
+A mutation resolver names its action and its target's facts; this module checks the policy
+before the service runs and wraps the service in a savepoint, so a refused or failed mutation
+leaves nothing behind (not even its audit event) while the request's other mutations stand.
+The request's unit of work commits once at the end (schema.unit_of_work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from auth.policy import authorize
+from stakeholders.common.context import RequestContext
+from stakeholders.errors import Conflict, NotFound
+
+__all__ = ["Facts", "run_mutation"]
+
+T = TypeVar("T")
+
+# What the policy tests of a target: e.g. Facts(programme_id=3).
+Facts = SimpleNamespace
+
+
+async def run_mutation(
+    context: RequestContext,
+    action: str,
+    target: Any,
+    work: Callable[[], Awaitable[T]],
+    *,
+    missing: str = "the target does not exist or is not visible to you",
+) -> T:
+    """Authorize `action` on `target`, then run `work` atomically; map races to CONFLICT."""
+    if target is None:
+        raise NotFound(missing)
+    authorize(context.principal, action, target)
+    session = context.session
+    try:
+        async with session.begin_nested():
+            result = await work()
+            await session.flush()
+    except StaleDataError:
+        raise Conflict("changed by someone else meanwhile: reload it and try again") from None
+    except IntegrityError:
+        raise Conflict("conflicts with data stored meanwhile: reload and try again") from None
+    # Rows changed: later resolvers in this request must not see cached copies.
+    context.loaders.clear()
+    return result

@@ -1,0 +1,1 @@
+"""Parties (ministries, districts, universities, operators, sponsors) and their trees."""

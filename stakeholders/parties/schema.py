@@ -1,0 +1,44 @@
+"""The parties area's root fields."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from auth.roles import PartyKind
+from stakeholders.common.loading import fetch_page
+from stakeholders.common.relay import Connection, page_request, to_connection
+from stakeholders.parties.loaders import PartyByCodeLoader
+from stakeholders.parties.repository import PARTIES, readable_parties
+from stakeholders.parties.types import Info, Party
+
+__all__ = ["PartyQuery"]
+
+
+@strawberry.type
+class PartyQuery:
+    @strawberry.field(description="Parties, optionally of one kind or country, in id order.")
+    async def parties(
+        self,
+        info: Info,
+        kind: PartyKind | None = None,
+        country: Annotated[
+            str | None, strawberry.argument(description="ISO 3166-1 alpha-2.")
+        ] = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Party]:
+        request = page_request(first, after, info.context.max_page_size)
+        stmt = readable_parties(info.context.principal)
+        if kind is not None:
+            stmt = stmt.where(PARTIES.c.kind == kind.value)
+        if country is not None:
+            stmt = stmt.where(PARTIES.c.country == country.upper())
+        page = await fetch_page(info.context.session, stmt, PARTIES, request)
+        return to_connection(page, Party.from_row)
+
+    @strawberry.field(description="The party with this code, if you may see it.")
+    async def party(self, info: Info, code: str) -> Party | None:
+        row = await info.context.loaders.get(PartyByCodeLoader).load(code)
+        return Party.from_row(row) if row else None

@@ -1,0 +1,1 @@
+"""Programmes, their participants and agreements, responsibilities and escalations."""

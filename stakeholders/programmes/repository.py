@@ -1,0 +1,94 @@
+"""Reading the coordination core: readable rows per type, and what a party's subtree reaches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.principal import Principal
+from stakeholders.common.access import in_keys, readable_select
+from stakeholders.programmes.models import (
+    Agreement,
+    AgreementParty,
+    Escalation,
+    Participant,
+    Programme,
+    ProgressUpdate,
+    Responsibility,
+)
+
+__all__ = [
+    "AGREEMENTS",
+    "AGREEMENT_PARTIES",
+    "ESCALATIONS",
+    "PARTICIPANTS",
+    "PROGRAMMES",
+    "RESPONSIBILITIES",
+    "UPDATES",
+    "programme_reach",
+    "readable_agreements",
+    "readable_escalations",
+    "readable_programmes",
+    "readable_responsibilities",
+    "readable_updates",
+    "with_programme",
+]
+
+PROGRAMMES = Programme.__table__
+PARTICIPANTS = Participant.__table__
+AGREEMENTS = Agreement.__table__
+AGREEMENT_PARTIES = AgreementParty.__table__
+RESPONSIBILITIES = Responsibility.__table__
+UPDATES = ProgressUpdate.__table__
+ESCALATIONS = Escalation.__table__
+
+
+def readable_programmes(principal: Principal) -> Select[Any]:
+    return readable_select("Programme", PROGRAMMES, principal)
+
+
+def readable_agreements(principal: Principal) -> Select[Any]:
+    return readable_select("Agreement", AGREEMENTS, principal)
+
+
+def readable_responsibilities(principal: Principal) -> Select[Any]:
+    return readable_select("Responsibility", RESPONSIBILITIES, principal)
+
+
+def readable_updates(principal: Principal) -> Select[Any]:
+    return readable_select("ProgressUpdate", UPDATES, principal)
+
+
+def readable_escalations(principal: Principal) -> Select[Any]:
+    return readable_select("Escalation", ESCALATIONS, principal)
+
+
+def with_programme(_: Principal) -> Select[Any]:
+    """Participants of a programme: shown wherever the programme itself may be seen."""
+    return select(PARTICIPANTS)
+
+
+def with_agreement(_: Principal) -> Select[Any]:
+    """The parties of an agreement: shown wherever the agreement itself may be seen."""
+    return select(AGREEMENT_PARTIES)
+
+
+async def programme_reach(
+    session: AsyncSession, subtree: Iterable[int], dialect: str
+) -> tuple[frozenset[int], frozenset[int]]:
+    """(programmes a party of `subtree` takes part in or owns, those it owns), one statement."""
+    ids = list(subtree)
+    owned = select(PROGRAMMES.c.id.label("programme_id"), literal(1).label("owns")).where(
+        in_keys(PROGRAMMES.c.owner_party_id, ids, dialect)
+    )
+    joined = select(PARTICIPANTS.c.programme_id, literal(0).label("owns")).where(
+        in_keys(PARTICIPANTS.c.party_id, ids, dialect)
+    )
+    rows = (await session.execute(union_all(owned, joined))).all()
+    return (
+        frozenset(r.programme_id for r in rows),
+        frozenset(r.programme_id for r in rows if r.owns),
+    )

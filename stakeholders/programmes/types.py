@@ -1,0 +1,286 @@
+"""GraphQL types of programmes and agreements, and the values they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy import Row
+
+from stakeholders.common.relay import After, Connection, First, Node, to_global_id
+from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
+from stakeholders.common.scalars import MinorUnits
+from stakeholders.parties.loaders import PartyByIdLoader
+from stakeholders.parties.types import Party
+from stakeholders.programmes import loaders as ld
+from stakeholders.programmes.enums import (
+    AgreementKind,
+    EscalationStatus,
+    ParticipantRole,
+    ProgrammeStatus,
+    ResponsibilityStatus,
+    TargetMetric,
+)
+from stakeholders.programmes.filters import EscalationFilter, ResponsibilityFilter
+
+if TYPE_CHECKING:
+    from stakeholders.programmes.work_types import Escalation, Responsibility
+
+__all__ = [
+    "Agreement",
+    "AgreementParty",
+    "EligibilityRule",
+    "Money",
+    "Participant",
+    "Programme",
+    "Target",
+    "Track",
+]
+
+WORK = "stakeholders.programmes.work_types"
+
+for _enum, _words in (
+    (ProgrammeStatus, "A programme's life: drafted, running, closed."),
+    (ParticipantRole, "The part a party plays in a programme or agreement."),
+    (AgreementKind, "Convention between parties, procurement lot, or grant."),
+    (ResponsibilityStatus, "Where a responsibility stands."),
+    (EscalationStatus, "Where an escalation stands."),
+    (TargetMetric, "What a programme target counts."),
+):
+    strawberry.enum(_enum, description=_words)
+
+
+@strawberry.type(description="An amount of money: integer minor units and an ISO 4217 currency.")
+class Money:
+    amount_minor: MinorUnits = strawberry.field(description="Amount in minor units (cents).")
+    currency: str = strawberry.field(description="ISO 4217 currency code.")
+
+
+@strawberry.type(description="A track or module of a programme (e.g. AI, cloud computing).")
+class Track:
+    code: str = strawberry.field(description="Short code of the track.")
+    name: str = strawberry.field(description="Name of the track.")
+
+
+@strawberry.type(description="A quantified goal of a programme over a period.")
+class Target:
+    metric: TargetMetric = strawberry.field(description="What is counted.")
+    period_start: dt.date = strawberry.field(description="First day of the period.")
+    period_end: dt.date = strawberry.field(description="Last day of the period.")
+    value: int = strawberry.field(description="How many by the end of the period.")
+
+
+@strawberry.type(description="A condition a trainee must meet to enrol, as data.")
+class EligibilityRule:
+    criterion: str = strawberry.field(description="What is checked, e.g. EDUCATION_LEVEL.")
+    allowed: list[str] = strawberry.field(description="Values that satisfy the rule.")
+    description: str = strawberry.field(description="The rule in words.")
+
+
+@strawberry.type(description="A party taking part in a programme, in one role.")
+class Participant:
+    role: ParticipantRole = strawberry.field(description="The part it plays.")
+    joined_at: dt.datetime = strawberry.field(description="When it joined (UTC).")
+    party_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The participating party.")
+    async def party(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+
+
+def _dates(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+@strawberry.federation.type(keys=["id"], description="A public digital-skills programme.")
+class Programme(Node, Entity):
+    code: str = strawberry.field(description="Stable code, e.g. CQ-DIGITAL-ENGINEERS.")
+    name: str = strawberry.field(description="Official name.")
+    status: ProgrammeStatus = strawberry.field(description="Drafted, running or closed.")
+    starts_on: dt.date = strawberry.field(description="First day.")
+    ends_on: dt.date | None = strawberry.field(description="Last day, if fixed.")
+    currency: str = strawberry.field(description="ISO 4217 currency of its money.")
+    tracks: list[Track] = strawberry.field(description="Tracks or modules taught.")
+    targets: list[Target] = strawberry.field(description="Targets per period.")
+    eligibility_rules: list[EligibilityRule] = strawberry.field(
+        description="Who may enrol, as rules."
+    )
+    priority_audiences: list[str] = strawberry.field(
+        description="Audiences served first (e.g. WOMEN, QPV, RURAL)."
+    )
+    version: int = strawberry.field(description="Changes with every update; send it back.")
+    programme_id: strawberry.Private[int]
+    owner_party_id: strawberry.Private[int]
+    budget_minor: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Programme:
+        return cls(
+            id=to_global_id("Programme", row.id),
+            code=row.code,
+            name=row.name,
+            status=ProgrammeStatus(row.status),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            currency=row.currency,
+            tracks=[Track(**t) for t in row.tracks or []],
+            targets=[
+                Target(
+                    metric=TargetMetric(t["metric"]),
+                    period_start=_dates(t["periodStart"]),
+                    period_end=_dates(t["periodEnd"]),
+                    value=t["value"],
+                )
+                for t in row.targets or []
+            ],
+            eligibility_rules=[EligibilityRule(**r) for r in row.eligibility_rules or []],
+            priority_audiences=list(row.priority_audiences or []),
+            version=row.version,
+            programme_id=row.id,
+            owner_party_id=row.owner_party_id,
+            budget_minor=row.budget_minor,
+        )
+
+    @strawberry.field(description="The party that owns and runs the programme.")
+    async def owner(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.owner_party_id, Party.from_row)
+
+    @strawberry.field(description="The budget envelope.")
+    def budget(self) -> Money | None:
+        if self.budget_minor is None:
+            return None
+        return Money(amount_minor=self.budget_minor, currency=self.currency)
+
+    @strawberry.field(description="Parties taking part, each with its role.")
+    async def participants(self, info: Info) -> list[Participant]:
+        rows = await info.context.loaders.get(ld.ParticipantsByProgrammeLoader).load(
+            self.programme_id
+        )
+        return [Participant(role=r.role, joined_at=r.joined_at, party_pk=r.party_id) for r in rows]
+
+    @strawberry.field(description="Agreements binding its parties.")
+    async def agreements(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Agreement]:
+        return await paged(
+            info,
+            ld.AgreementsByProgrammeLoader,
+            self.programme_id,
+            Agreement.from_row,
+            first,
+            after,
+        )
+
+    @strawberry.field(description="Responsibilities assigned under this programme.")
+    async def responsibilities(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        assignee: Annotated[str | None, strawberry.argument(description="Party code.")] = None,
+        status: list[ResponsibilityStatus] | None = None,
+        overdue: bool | None = None,
+        due_before: dt.date | None = None,
+    ) -> Connection[Annotated[Responsibility, strawberry.lazy(WORK)]]:
+        from stakeholders.programmes.work_types import Responsibility
+
+        row_filter = await ResponsibilityFilter.build(info, assignee, status, overdue, due_before)
+        return await paged(
+            info,
+            ld.ResponsibilitiesByProgrammeLoader,
+            self.programme_id,
+            Responsibility.from_row,
+            first,
+            after,
+            row_filter,
+        )
+
+    @strawberry.field(description="Escalations raised under this programme.")
+    async def escalations(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        status: list[EscalationStatus] | None = None,
+    ) -> Connection[Annotated[Escalation, strawberry.lazy(WORK)]]:
+        from stakeholders.programmes.work_types import Escalation
+
+        return await paged(
+            info,
+            ld.EscalationsByProgrammeLoader,
+            self.programme_id,
+            Escalation.from_row,
+            first,
+            after,
+            EscalationFilter.of(status),
+        )
+
+
+@strawberry.type(description="A party to an agreement, with its role and signature.")
+class AgreementParty:
+    role: ParticipantRole = strawberry.field(description="Its part in the agreement.")
+    signed_at: dt.datetime | None = strawberry.field(description="When it signed (UTC), if yet.")
+    party_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The party.")
+    async def party(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+
+
+@strawberry.federation.type(keys=["id"], description="A convention, procurement lot or grant.")
+class Agreement(Node, Entity):
+    kind: AgreementKind = strawberry.field(description="Convention, procurement or grant.")
+    title: str = strawberry.field(description="Title of the agreement.")
+    reference: str | None = strawberry.field(description="Official reference, e.g. 109/KH-UBND.")
+    signed_on: dt.date | None = strawberry.field(
+        description="Day the last party signed; null until all have."
+    )
+    version: int = strawberry.field(description="Changes with every update; send it back.")
+    agreement_id: strawberry.Private[int]
+    programme_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Agreement:
+        return cls(
+            id=to_global_id("Agreement", row.id),
+            kind=AgreementKind(row.kind),
+            title=row.title,
+            reference=row.reference,
+            signed_on=row.signed_on,
+            version=row.version,
+            agreement_id=row.id,
+            programme_id=row.programme_id,
+        )
+
+    @strawberry.field(description="The programme it serves.")
+    async def programme(self, info: Info) -> Programme | None:
+        return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+
+    @strawberry.field(description="The parties bound by it, with roles and signatures.")
+    async def parties(self, info: Info) -> list[AgreementParty]:
+        rows = await info.context.loaders.get(ld.AgreementPartiesByAgreementLoader).load(
+            self.agreement_id
+        )
+        return [
+            AgreementParty(role=r.role, signed_at=r.signed_at, party_pk=r.party_id) for r in rows
+        ]
+
+    @strawberry.field(description="Responsibilities that carry out this agreement.")
+    async def responsibilities(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Annotated[Responsibility, strawberry.lazy(WORK)]]:
+        from stakeholders.programmes.work_types import Responsibility
+
+        return await paged(
+            info,
+            ld.ResponsibilitiesByAgreementLoader,
+            self.agreement_id,
+            Responsibility.from_row,
+            first,
+            after,
+        )
+
+
+register_node("Programme", ld.ProgrammeByIdLoader, Programme.from_row)
+register_node("Agreement", ld.AgreementByIdLoader, Agreement.from_row)

@@ -1,0 +1,193 @@
+"""GraphQL types of the work itself: responsibilities, their updates, escalations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from sqlalchemy import Row
+
+from stakeholders.common.relay import After, Connection, First, Node, to_global_id
+from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
+from stakeholders.parties.loaders import PartyByIdLoader
+from stakeholders.parties.types import Party
+from stakeholders.programmes import loaders as ld
+from stakeholders.programmes.enums import EscalationStatus, ResponsibilityStatus
+from stakeholders.programmes.filters import is_overdue, today
+from stakeholders.programmes.types import Agreement, Programme
+
+__all__ = ["Escalation", "ProgressUpdate", "Responsibility"]
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A duty assigned to one party, which alone reports its progress."
+)
+class Responsibility(Node, Entity):
+    title: str = strawberry.field(description="What is to be done.")
+    description: str = strawberry.field(description="Details of the duty.")
+    due_on: dt.date | None = strawberry.field(description="Day it is due.")
+    status: ResponsibilityStatus = strawberry.field(description="Where it stands.")
+    progress: int = strawberry.field(description="Progress in percent, 0 to 100.")
+    version: int = strawberry.field(description="Changes with every update; send it back.")
+    created_at: dt.datetime = strawberry.field(description="When it was assigned (UTC).")
+    updated_at: dt.datetime = strawberry.field(description="Last change (UTC).")
+    responsibility_id: strawberry.Private[int]
+    programme_id: strawberry.Private[int]
+    agreement_id: strawberry.Private[int | None]
+    assignee_party_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Responsibility:
+        return cls(
+            id=to_global_id("Responsibility", row.id),
+            title=row.title,
+            description=row.description,
+            due_on=row.due_on,
+            status=ResponsibilityStatus(row.status),
+            progress=row.progress,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            responsibility_id=row.id,
+            programme_id=row.programme_id,
+            agreement_id=row.agreement_id,
+            assignee_party_id=row.assignee_party_id,
+        )
+
+    @strawberry.field(description="Past its due day and neither done nor cancelled (UTC day).")
+    def overdue(self) -> bool:
+        return is_overdue(self.due_on, self.status, today())
+
+    @strawberry.field(description="The programme it belongs to.")
+    async def programme(self, info: Info) -> Programme | None:
+        return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+
+    @strawberry.field(description="The agreement it carries out, if any.")
+    async def agreement(self, info: Info) -> Agreement | None:
+        return await one(info, ld.AgreementByIdLoader, self.agreement_id, Agreement.from_row)
+
+    @strawberry.field(description="The party responsible.")
+    async def assignee(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.assignee_party_id, Party.from_row)
+
+    @strawberry.field(description="Its history of progress reports, oldest first.")
+    async def updates(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[ProgressUpdate]:
+        return await paged(
+            info,
+            ld.UpdatesByResponsibilityLoader,
+            self.responsibility_id,
+            ProgressUpdate.from_row,
+            first,
+            after,
+        )
+
+    @strawberry.field(description="Escalations raised about it.")
+    async def escalations(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Escalation]:
+        return await paged(
+            info,
+            ld.EscalationsByResponsibilityLoader,
+            self.responsibility_id,
+            Escalation.from_row,
+            first,
+            after,
+        )
+
+
+@strawberry.federation.type(keys=["id"], description="One progress report on a responsibility.")
+class ProgressUpdate(Node, Entity):
+    at: dt.datetime = strawberry.field(description="When it was reported (UTC).")
+    author: str = strawberry.field(description="Subject (user or client id) who reported it.")
+    status: ResponsibilityStatus = strawberry.field(description="Status reported.")
+    progress: int = strawberry.field(description="Progress reported, in percent.")
+    note: str = strawberry.field(description="What the reporter said.")
+    programme_id: strawberry.Private[int]
+    responsibility_pk: strawberry.Private[int]
+    author_party_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> ProgressUpdate:
+        return cls(
+            id=to_global_id("ProgressUpdate", row.id),
+            at=row.at,
+            author=row.author_sub,
+            status=ResponsibilityStatus(row.status),
+            progress=row.progress,
+            note=row.note,
+            programme_id=row.programme_id,
+            responsibility_pk=row.responsibility_id,
+            author_party_id=row.author_party_id,
+        )
+
+    @strawberry.field(description="The party the author acted for.")
+    async def author_party(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.author_party_id, Party.from_row)
+
+    @strawberry.field(description="The responsibility reported on.")
+    async def responsibility(self, info: Info) -> Responsibility | None:
+        return await one(
+            info, ld.ResponsibilityByIdLoader, self.responsibility_pk, Responsibility.from_row
+        )
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A difficulty raised by one party to another, until resolved."
+)
+class Escalation(Node, Entity):
+    subject: str = strawberry.field(description="The difficulty in a line.")
+    description: str = strawberry.field(description="The difficulty in detail.")
+    status: EscalationStatus = strawberry.field(description="Open, acknowledged or resolved.")
+    resolution: str | None = strawberry.field(description="How it was resolved.")
+    raised_at: dt.datetime = strawberry.field(description="When it was raised (UTC).")
+    acknowledged_at: dt.datetime | None = strawberry.field(description="When acknowledged.")
+    resolved_at: dt.datetime | None = strawberry.field(description="When resolved.")
+    version: int = strawberry.field(description="Changes with every update; send it back.")
+    programme_id: strawberry.Private[int]
+    responsibility_pk: strawberry.Private[int | None]
+    raised_by_party_id: strawberry.Private[int]
+    addressed_to_party_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Escalation:
+        return cls(
+            id=to_global_id("Escalation", row.id),
+            subject=row.subject,
+            description=row.description,
+            status=EscalationStatus(row.status),
+            resolution=row.resolution,
+            raised_at=row.raised_at,
+            acknowledged_at=row.acknowledged_at,
+            resolved_at=row.resolved_at,
+            version=row.version,
+            programme_id=row.programme_id,
+            responsibility_pk=row.responsibility_id,
+            raised_by_party_id=row.raised_by_party_id,
+            addressed_to_party_id=row.addressed_to_party_id,
+        )
+
+    @strawberry.field(description="The programme concerned.")
+    async def programme(self, info: Info) -> Programme | None:
+        return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+
+    @strawberry.field(description="The responsibility concerned, if any.")
+    async def responsibility(self, info: Info) -> Responsibility | None:
+        return await one(
+            info, ld.ResponsibilityByIdLoader, self.responsibility_pk, Responsibility.from_row
+        )
+
+    @strawberry.field(description="The party that raised it.")
+    async def raised_by(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.raised_by_party_id, Party.from_row)
+
+    @strawberry.field(description="The party it is addressed to.")
+    async def addressed_to(self, info: Info) -> Party | None:
+        return await one(info, PartyByIdLoader, self.addressed_to_party_id, Party.from_row)
+
+
+register_node("Responsibility", ld.ResponsibilityByIdLoader, Responsibility.from_row)
+register_node("ProgressUpdate", ld.ProgressUpdateByIdLoader, ProgressUpdate.from_row)
+register_node("Escalation", ld.EscalationByIdLoader, Escalation.from_row)
