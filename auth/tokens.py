@@ -44,7 +44,7 @@ class SigningKeys:
         if not keys:
             raise ValueError("at least one signing key is needed")
         self._keys = list(keys)
-        self.verifying = KeySet(self._keys)
+        self.verifying = KeySet(list[Any](self._keys))
 
     @classmethod
     def load_or_create(cls, path: Path) -> SigningKeys:
@@ -62,7 +62,7 @@ class SigningKeys:
         return self._keys[-1]
 
     def public_jwks(self) -> dict[str, Any]:
-        return self.verifying.as_dict(private=False)
+        return dict(self.verifying.as_dict(private=False))
 
 
 def _with_kid(key: ECKey) -> ECKey:

@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.hub = Hub(settings, db, SigningKeys.load_or_create(settings.signing_key_file))
     schema = build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases)
     app.include_router(
-        AccordRouter(schema, context_getter=get_context, graphql_ide="graphiql"), prefix="/graphql"
+        AccordRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
     )
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     _health(app, db)

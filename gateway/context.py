@@ -10,7 +10,7 @@ from strawberry.fastapi import BaseContext
 
 from auth.tokens import SigningKeys
 from gateway.db import Database
-from gateway.identity import authenticate
+from gateway.identity import authenticate, rescope
 from gateway.settings import Settings
 from stakeholders.common.context import RequestContext
 from stakeholders.common.loading import Loaders
@@ -49,4 +49,5 @@ async def get_context(request: Request, response: Response) -> AsyncIterator[Hub
             max_page_size=hub.settings.max_page_size,
             request=request,
             response=response,
+            rescope=rescope,
         )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from auth.errors import Unauthenticated
 from auth.identity import PartyScope, build_principal
 from auth.principal import ANONYMOUS, Principal
 from auth.tokens import SigningKeys, verify
 from gateway.db import Database
+from stakeholders.common.context import RequestContext
 from stakeholders.parties.repository import subtree_of
 from stakeholders.programmes.repository import programme_reach
 
-__all__ = ["authenticate"]
+__all__ = ["authenticate", "rescope"]
 
 
 async def authenticate(
@@ -37,3 +40,14 @@ async def authenticate(
             programmes, owned = await programme_reach(session, subtree, database.dialect)
             scope = PartyScope(party_id, kind, subtree, programmes, owned)
     return build_principal(claims, scope)
+
+
+async def rescope(context: RequestContext) -> Principal:
+    """The caller with its programme reach read again through the request's own session."""
+    principal = context.principal
+    if principal.is_anonymous:
+        return principal
+    programmes, owned = await programme_reach(
+        context.session, principal.subtree, context.loaders.dialect
+    )
+    return dataclasses.replace(principal, programmes=programmes, owned_programmes=owned)

@@ -22,8 +22,8 @@ from schema.unit_of_work import UnitOfWork
 from schema.viewer import ViewerQuery
 from stakeholders.audit.types import AuditQuery
 from stakeholders.common.relay import Node
-from stakeholders.common.scalars import SCALARS
 from stakeholders.common.resolvers import Info, load_node
+from stakeholders.common.scalars import SCALARS
 from stakeholders.parties.schema import PartyQuery
 from stakeholders.programmes.mutations import ProgrammeMutation
 from stakeholders.programmes.schema import ProgrammeQuery

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, MetaData, Table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["WRITE_INTENT", "Base", "JSONDocument", "UTCDateTime", "utcnow"]
+__all__ = ["WRITE_INTENT", "Base", "JSONDocument", "UTCDateTime", "table_of", "utcnow"]
 
 # Execution option a unit of work sets on its connection before it begins, when it will write:
 # SQLite then takes the write lock up front instead of failing later on a busy snapshot.
@@ -28,6 +28,13 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Table, typed as one (reads go through Core: lighter than ORM entities)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def utcnow() -> dt.datetime:

@@ -26,7 +26,8 @@ from gateway.migrations import upgrade_connection
 from gateway.settings import Settings
 
 PG_URL = os.environ.get("ACCORD_TEST_DATABASE_URL")
-PG_SCHEMA = "accord_test"
+# One schema per run, so that two runs on one server (a developer's and CI's) never collide.
+PG_SCHEMA = f"accord_test_{os.getpid()}"
 ISSUER = "http://127.0.0.1:8000"
 AUDIENCE = "accord"
 
@@ -105,6 +106,16 @@ async def backend(
 
     yield Backend(name, engine, counter)
     await engine.dispose()
+    if name == "postgresql":
+        await _drop_schema()
+
+
+async def _drop_schema() -> None:
+    assert PG_URL
+    admin = create_engine(PG_URL)
+    async with admin.begin() as connection:
+        await connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    await admin.dispose()
 
 
 @pytest.fixture

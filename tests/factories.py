@@ -183,6 +183,16 @@ async def build_world(session: AsyncSession) -> World:
     responsibility = await create_responsibility(session, programme, operator)
     await session.commit()
     return World(
-        ministry, department, district, other_district, university, school, operator,
-        other_operator, sponsor, foreign, programme, responsibility,
+        ministry,
+        department,
+        district,
+        other_district,
+        university,
+        school,
+        operator,
+        other_operator,
+        sponsor,
+        foreign,
+        programme,
+        responsibility,
     )

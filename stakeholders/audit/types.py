@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import strawberry
-from sqlalchemy import Row, Select
+from sqlalchemy import Select
 from strawberry.scalars import JSON
 
 from auth.principal import Principal
@@ -23,12 +23,13 @@ from stakeholders.common.relay import (
     to_global_id,
 )
 from stakeholders.common.resolvers import Entity, Info, one, register_node
+from stakeholders.db import table_of
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
 
 __all__ = ["AuditEvent", "AuditQuery"]
 
-EVENTS = AuditEventModel.__table__
+EVENTS = table_of(AuditEventModel)
 
 
 def readable_events(principal: Principal) -> Select[Any]:
@@ -53,7 +54,7 @@ class AuditEvent(Node, Entity):
     actor_party_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> AuditEvent:
+    def from_row(cls, row: Any) -> AuditEvent:
         return cls(
             id=to_global_id("AuditEvent", row.id),
             at=row.at,
@@ -92,5 +93,5 @@ class AuditQuery:
             stmt = stmt.where(EVENTS.c.entity_id == str(entity_id))
         if action is not None:
             stmt = stmt.where(EVENTS.c.action == action)
-        page = await fetch_page(info.context.session, stmt, EVENTS, request)
+        page = await fetch_page(info.context.loaders, stmt, EVENTS, request)
         return to_connection(page, AuditEvent.from_row)

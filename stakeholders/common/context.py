@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,9 @@ class RequestContext:
     max_page_size: int = 100
     request: Any = None
     response: Any = None
+    # Recomputes what the caller's party reaches, in this request's transaction: a mutation
+    # may have made the caller's party the owner or a participant of a programme.
+    rescope: Callable[[RequestContext], Awaitable[Principal]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -6,6 +6,7 @@ relation obeys the same rule as one reached through a list or `node`.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ __all__ = [
     "fetch_page",
 ]
 
-L = TypeVar("L", bound=DataLoader)
+L = TypeVar("L", bound="_Loader")
 Readable = Callable[[Principal], Select[Any]]
 
 # SQLite allows 32,766 bound parameters; PostgreSQL gets one array parameter anyway.
@@ -43,14 +44,22 @@ class Loaders:
         self.session = session
         self.principal = principal
         self.dialect = dialect
-        self._made: dict[tuple[Any, ...], DataLoader] = {}
+        self._made: dict[tuple[Any, ...], _Loader] = {}
+        # Sibling fields resolve concurrently, but one session runs one statement at a time.
+        self._lock = asyncio.Lock()
+
+    async def rows(self, stmt: Select[Any]) -> Sequence[Row[Any]]:
+        """Run a SELECT on the request's session, one statement at a time."""
+        async with self._lock:
+            return (await self.session.execute(stmt)).all()
 
     def get(self, cls: type[L], *args: Hashable) -> L:
         key = (cls, *args)
         loader = self._made.get(key)
         if loader is None:
             loader = self._made[key] = cls(self, *args)
-        return loader  # type: ignore[return-value]
+        assert isinstance(loader, cls)
+        return loader
 
     def clear(self) -> None:
         """Forget what was loaded: a mutation changed rows the next resolvers will read."""
@@ -67,7 +76,7 @@ class _Loader(DataLoader):
         self.args = args
 
     async def _rows(self, stmt: Select[Any]) -> Sequence[Row[Any]]:
-        return (await self.loaders.session.execute(stmt)).all()
+        return await self.loaders.rows(stmt)
 
     def _base(self) -> Select[Any]:
         # staticmethod or plain function stored on the class: call it unbound.
@@ -145,10 +154,10 @@ class PagesByKey(_Loader):
 
 
 async def fetch_page(
-    session: AsyncSession, base: Select[Any], table: Table, request: PageRequest
+    loaders: Loaders, base: Select[Any], table: Table, request: PageRequest
 ) -> Page:
     """One page of a root list, with its total, in one statement."""
-    rows = (await session.execute(_page_select(base, table, None, request))).all()
+    rows = await loaders.rows(_page_select(base, table, None, request))
     return _page(list(rows), request)
 
 

@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from auth.errors import Unauthenticated
 from auth.policy import authorize
 from stakeholders.common.context import RequestContext
+from stakeholders.common.loading import Loaders
 from stakeholders.errors import Conflict, NotFound
 
 __all__ = ["Facts", "run_mutation"]
@@ -36,6 +38,8 @@ async def run_mutation(
     missing: str = "the target does not exist or is not visible to you",
 ) -> T:
     """Authorize `action` on `target`, then run `work` atomically; map races to CONFLICT."""
+    if context.principal.is_anonymous:
+        raise Unauthenticated(f"sign in to {action}")
     if target is None:
         raise NotFound(missing)
     authorize(context.principal, action, target)
@@ -48,6 +52,9 @@ async def run_mutation(
         raise Conflict("changed by someone else meanwhile: reload it and try again") from None
     except IntegrityError:
         raise Conflict("conflicts with data stored meanwhile: reload and try again") from None
-    # Rows changed: later resolvers in this request must not see cached copies.
-    context.loaders.clear()
+    # Rows changed: later resolvers in this request must not see cached copies, and the
+    # caller's reach may have grown (a programme created, a participant added).
+    if context.rescope is not None:
+        context.principal = await context.rescope(context)
+    context.loaders = Loaders(context.session, context.principal, context.loaders.dialect)
     return result

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auth.principal import Principal
 from auth.roles import PartyKind
 from stakeholders.common.access import readable_select
+from stakeholders.db import table_of
 from stakeholders.parties.models import Party
 
 __all__ = ["PARTIES", "path_of", "readable_parties", "subtree_of"]
 
-PARTIES = Party.__table__
+PARTIES = table_of(Party)
 
 
 def readable_parties(principal: Principal) -> Select[Any]:

@@ -35,7 +35,7 @@ class PartyQuery:
             stmt = stmt.where(PARTIES.c.kind == kind.value)
         if country is not None:
             stmt = stmt.where(PARTIES.c.country == country.upper())
-        page = await fetch_page(info.context.session, stmt, PARTIES, request)
+        page = await fetch_page(info.context.loaders, stmt, PARTIES, request)
         return to_connection(page, Party.from_row)
 
     @strawberry.field(description="The party with this code, if you may see it.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import Row
 
 from auth.roles import PartyKind
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
@@ -31,7 +30,7 @@ class Party(Node, Entity):
     parent_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> Party:
+    def from_row(cls, row: Any) -> Party:
         return cls(
             id=to_global_id("Party", row.id),
             code=row.code,

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import Row
 
-from auth.errors import Forbidden
+from auth.errors import Forbidden, Unauthenticated
 from stakeholders.common.mutations import Facts, run_mutation
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info
@@ -183,7 +183,7 @@ async def _party_id(info: Info, code: str | None, field: str) -> int:
     """The id of the party `code`, defaulting to the caller's own party."""
     code = code or info.context.principal.party_code
     if code is None:
-        raise BadInput(f"{field} is needed", field=field)
+        raise Unauthenticated(f"sign in, or name the party in {field}")
     row = await info.context.loaders.get(PartyByCodeLoader).load(code)
     if row is None:
         raise BadInput(f"no party has the code {code!r}", field=field)
@@ -235,7 +235,9 @@ def _spec(data: CreateProgrammeInput) -> service.ProgrammeSpec:
 @strawberry.type
 class ProgrammeMutation:
     @strawberry.mutation(description="Create a programme owned by your party (or one below it).")
-    async def create_programme(self, info: Info, input: CreateProgrammeInput) -> ProgrammePayload:
+    async def create_programme(
+        self, info: Info, input: CreateProgrammeInput
+    ) -> ProgrammePayload | None:
         ctx = info.context
         spec = _spec(input)
         owner = await _party_id(info, input.owner_code, "ownerCode")
@@ -252,7 +254,7 @@ class ProgrammeMutation:
     @strawberry.mutation(description="Publish (ACTIVE) or close (CLOSED) a programme.")
     async def update_programme_status(
         self, info: Info, input: UpdateProgrammeStatusInput
-    ) -> ProgrammePayload:
+    ) -> ProgrammePayload | None:
         ctx = info.context
         pk, row = await _programme(info, input.id, "id")
         programme = await run_mutation(
@@ -270,7 +272,9 @@ class ProgrammeMutation:
         return ProgrammePayload(programme=Programme.from_row(programme))
 
     @strawberry.mutation(description="Make a party take part in a programme in a role.")
-    async def add_participant(self, info: Info, input: AddParticipantInput) -> ProgrammePayload:
+    async def add_participant(
+        self, info: Info, input: AddParticipantInput
+    ) -> ProgrammePayload | None:
         ctx = info.context
         pk, row = await _programme(info, input.programme_id, "programmeId")
         party = await _party_id(info, input.party_code, "partyCode")
@@ -286,7 +290,9 @@ class ProgrammeMutation:
         return ProgrammePayload(programme=Programme.from_row(stored))
 
     @strawberry.mutation(description="Draw up an agreement between participants; unsigned.")
-    async def create_agreement(self, info: Info, input: CreateAgreementInput) -> AgreementPayload:
+    async def create_agreement(
+        self, info: Info, input: CreateAgreementInput
+    ) -> AgreementPayload | None:
         ctx = info.context
         pk, row = await _programme(info, input.programme_id, "programmeId")
         parties = [
@@ -310,7 +316,9 @@ class ProgrammeMutation:
         return AgreementPayload(agreement=Agreement.from_row(agreement))
 
     @strawberry.mutation(description="Sign an agreement for your party (or one below it).")
-    async def sign_agreement(self, info: Info, input: SignAgreementInput) -> AgreementPayload:
+    async def sign_agreement(
+        self, info: Info, input: SignAgreementInput
+    ) -> AgreementPayload | None:
         ctx = info.context
         pk = expect_global_id(input.id, "Agreement")
         visible = await ctx.loaders.get(ld.AgreementByIdLoader).load(pk)
@@ -328,7 +336,7 @@ class ProgrammeMutation:
     @strawberry.mutation(description="Assign a responsibility to a participant.")
     async def assign_responsibility(
         self, info: Info, input: AssignResponsibilityInput
-    ) -> ResponsibilityPayload:
+    ) -> ResponsibilityPayload | None:
         ctx = info.context
         pk, row = await _programme(info, input.programme_id, "programmeId")
         assignee = await _party_id(info, input.assignee_code, "assigneeCode")
@@ -353,7 +361,7 @@ class ProgrammeMutation:
     @strawberry.mutation(description="Report progress on a responsibility your party holds.")
     async def update_responsibility_progress(
         self, info: Info, input: UpdateResponsibilityProgressInput
-    ) -> ResponsibilityPayload:
+    ) -> ResponsibilityPayload | None:
         ctx = info.context
         pk = expect_global_id(input.id, "Responsibility")
         target = await ctx.loaders.get(ld.ResponsibilityByIdLoader).load(pk)
@@ -376,7 +384,7 @@ class ProgrammeMutation:
     @strawberry.mutation(description="Cancel a responsibility of a programme you own.")
     async def cancel_responsibility(
         self, info: Info, input: CancelResponsibilityInput
-    ) -> ResponsibilityPayload:
+    ) -> ResponsibilityPayload | None:
         ctx = info.context
         pk = expect_global_id(input.id, "Responsibility")
         target = await ctx.loaders.get(ld.ResponsibilityByIdLoader).load(pk)
@@ -395,7 +403,9 @@ class ProgrammeMutation:
         return ResponsibilityPayload(responsibility=Responsibility.from_row(updated))
 
     @strawberry.mutation(description="Report a difficulty, by default to the programme's owner.")
-    async def raise_escalation(self, info: Info, input: RaiseEscalationInput) -> EscalationPayload:
+    async def raise_escalation(
+        self, info: Info, input: RaiseEscalationInput
+    ) -> EscalationPayload | None:
         ctx = info.context
         pk, row = await _programme(info, input.programme_id, "programmeId")
         raiser = await _party_id(info, input.raised_by_code, "raisedByCode")
@@ -427,7 +437,7 @@ class ProgrammeMutation:
     @strawberry.mutation(description="Acknowledge an escalation addressed to your party.")
     async def acknowledge_escalation(
         self, info: Info, input: AcknowledgeEscalationInput
-    ) -> EscalationPayload:
+    ) -> EscalationPayload | None:
         ctx = info.context
         pk = expect_global_id(input.id, "Escalation")
         target = await ctx.loaders.get(ld.EscalationByIdLoader).load(pk)
@@ -444,7 +454,7 @@ class ProgrammeMutation:
     @strawberry.mutation(description="Resolve an escalation addressed to your party.")
     async def resolve_escalation(
         self, info: Info, input: ResolveEscalationInput
-    ) -> EscalationPayload:
+    ) -> EscalationPayload | None:
         ctx = info.context
         pk = expect_global_id(input.id, "Escalation")
         target = await ctx.loaders.get(ld.EscalationByIdLoader).load(pk)

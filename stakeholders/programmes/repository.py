@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
 from stakeholders.common.access import in_keys, readable_select
+from stakeholders.db import table_of
 from stakeholders.programmes.models import (
     Agreement,
     AgreementParty,
@@ -37,13 +38,13 @@ __all__ = [
     "with_programme",
 ]
 
-PROGRAMMES = Programme.__table__
-PARTICIPANTS = Participant.__table__
-AGREEMENTS = Agreement.__table__
-AGREEMENT_PARTIES = AgreementParty.__table__
-RESPONSIBILITIES = Responsibility.__table__
-UPDATES = ProgressUpdate.__table__
-ESCALATIONS = Escalation.__table__
+PROGRAMMES = table_of(Programme)
+PARTICIPANTS = table_of(Participant)
+AGREEMENTS = table_of(Agreement)
+AGREEMENT_PARTIES = table_of(AgreementParty)
+RESPONSIBILITIES = table_of(Responsibility)
+UPDATES = table_of(ProgressUpdate)
+ESCALATIONS = table_of(Escalation)
 
 
 def readable_programmes(principal: Principal) -> Select[Any]:

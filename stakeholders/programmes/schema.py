@@ -48,7 +48,7 @@ class ProgrammeQuery:
         stmt = repo.readable_programmes(info.context.principal)
         if status is not None:
             stmt = stmt.where(repo.PROGRAMMES.c.status.in_([s.value for s in status]))
-        page = await fetch_page(info.context.session, stmt, repo.PROGRAMMES, request)
+        page = await fetch_page(info.context.loaders, stmt, repo.PROGRAMMES, request)
         return to_connection(page, Programme.from_row)
 
     @strawberry.field(description="The programme with this code, if you may see it.")
@@ -76,7 +76,7 @@ class ProgrammeQuery:
         programme_id = await _programme_id(info, programme)
         if programme_id is not None:
             stmt = stmt.where(table.c.programme_id == programme_id)
-        page = await fetch_page(info.context.session, stmt, table, request)
+        page = await fetch_page(info.context.loaders, stmt, table, request)
         return to_connection(page, Responsibility.from_row)
 
     @strawberry.field(description="Escalations you raised, received or oversee.")
@@ -95,5 +95,5 @@ class ProgrammeQuery:
         programme_id = await _programme_id(info, programme)
         if programme_id is not None:
             stmt = stmt.where(table.c.programme_id == programme_id)
-        page = await fetch_page(info.context.session, stmt, table, request)
+        page = await fetch_page(info.context.loaders, stmt, table, request)
         return to_connection(page, Escalation.from_row)

@@ -109,11 +109,39 @@ class ProgrammeSpec:
     priority_audiences: Sequence[str]
 
 
+def _documents(spec: ProgrammeSpec) -> dict[str, Any]:
+    """Tracks, rules and audiences, their texts checked like any other text."""
+    tracks = [
+        {
+            "code": check_text(t["code"], field="tracks", max_length=40),
+            "name": check_text(t["name"], field="tracks", max_length=200),
+        }
+        for t in spec.tracks
+    ]
+    rules = [
+        {
+            "criterion": check_text(r["criterion"], field="eligibilityRules", max_length=60),
+            "allowed": [
+                check_text(v, field="eligibilityRules", max_length=100) for v in r["allowed"]
+            ],
+            "description": check_text(
+                r["description"], field="eligibilityRules", max_length=1000, required=False
+            ),
+        }
+        for r in spec.eligibility_rules
+    ]
+    audiences = sorted(
+        {check_text(a, field="priorityAudiences", max_length=60) for a in spec.priority_audiences}
+    )
+    return {"tracks": tracks, "eligibility_rules": rules, "priority_audiences": audiences}
+
+
 def _checked(spec: ProgrammeSpec) -> dict[str, Any]:
     check_period(spec.starts_on, spec.ends_on, field="endsOn")
     if spec.budget_minor is not None and spec.budget_minor < 0:
         raise BadInput("budget must not be negative", field="budget")
-    codes = [t["code"] for t in spec.tracks]
+    documents = _documents(spec)
+    codes = [t["code"] for t in documents["tracks"]]
     if len(set(codes)) != len(codes):
         raise BadInput("track codes must be unique", field="tracks")
     for target in spec.targets:
@@ -129,7 +157,6 @@ def _checked(spec: ProgrammeSpec) -> dict[str, Any]:
         "ends_on": spec.ends_on,
         "currency": check_currency(spec.currency),
         "budget_minor": spec.budget_minor,
-        "tracks": [dict(t) for t in spec.tracks],
         "targets": [
             {
                 **t,
@@ -138,8 +165,7 @@ def _checked(spec: ProgrammeSpec) -> dict[str, Any]:
             }
             for t in spec.targets
         ],
-        "eligibility_rules": [dict(r) for r in spec.eligibility_rules],
-        "priority_audiences": sorted(set(spec.priority_audiences)),
+        **documents,
     }
 
 

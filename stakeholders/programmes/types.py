@@ -6,7 +6,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import Row
 
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
@@ -115,7 +114,7 @@ class Programme(Node, Entity):
     budget_minor: strawberry.Private[int | None]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> Programme:
+    def from_row(cls, row: Any) -> Programme:
         return cls(
             id=to_global_id("Programme", row.id),
             code=row.code,
@@ -150,7 +149,7 @@ class Programme(Node, Entity):
     def budget(self) -> Money | None:
         if self.budget_minor is None:
             return None
-        return Money(amount_minor=self.budget_minor, currency=self.currency)
+        return Money(amount_minor=MinorUnits(self.budget_minor), currency=self.currency)
 
     @strawberry.field(description="Parties taking part, each with its role.")
     async def participants(self, info: Info) -> list[Participant]:
@@ -241,7 +240,7 @@ class Agreement(Node, Entity):
     programme_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> Agreement:
+    def from_row(cls, row: Any) -> Agreement:
         return cls(
             id=to_global_id("Agreement", row.id),
             kind=AgreementKind(row.kind),

@@ -164,7 +164,9 @@ async def raise_escalation(
     subject: str,
     description: str,
 ) -> Escalation:
-    """A difficulty reported to a party of the programme (its owner unless told otherwise)."""
+    """A difficulty reported by a party of the programme to another one (by default its owner)."""
+    if not await is_participant(session, programme, raised_by_party_id):
+        raise BadInput("the raising party must take part in the programme", field="raisedByCode")
     if not await is_participant(session, programme, addressed_to_party_id):
         raise BadInput("the addressee must take part in the programme", field="addressedToCode")
     if addressed_to_party_id == raised_by_party_id:

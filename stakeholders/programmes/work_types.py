@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import strawberry
-from sqlalchemy import Row
 
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
@@ -38,7 +37,7 @@ class Responsibility(Node, Entity):
     assignee_party_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> Responsibility:
+    def from_row(cls, row: Any) -> Responsibility:
         return cls(
             id=to_global_id("Responsibility", row.id),
             title=row.title,
@@ -110,7 +109,7 @@ class ProgressUpdate(Node, Entity):
     author_party_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> ProgressUpdate:
+    def from_row(cls, row: Any) -> ProgressUpdate:
         return cls(
             id=to_global_id("ProgressUpdate", row.id),
             at=row.at,
@@ -152,7 +151,7 @@ class Escalation(Node, Entity):
     addressed_to_party_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Row[Any]) -> Escalation:
+    def from_row(cls, row: Any) -> Escalation:
         return cls(
             id=to_global_id("Escalation", row.id),
             subject=row.subject,

@@ -1,0 +1,1 @@
+"""Demo data: the four source programmes, their parties and their coordinated work."""

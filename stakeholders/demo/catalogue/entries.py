@@ -1,0 +1,150 @@
+"""The shapes of catalogue entries: plain frozen records, referring to parties by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from auth.roles import PartyKind
+from stakeholders.programmes.enums import (
+    AgreementKind,
+    EscalationStatus,
+    ParticipantRole,
+    ProgrammeStatus,
+    ResponsibilityStatus,
+    TargetMetric,
+)
+
+__all__ = [
+    "AgreementEntry",
+    "EscalationEntry",
+    "ParticipantEntry",
+    "PartyEntry",
+    "ProgrammeEntry",
+    "ResponsibilityEntry",
+    "SignatureEntry",
+    "UpdateEntry",
+    "demo_sub",
+    "target",
+    "utc",
+    "yearly_targets",
+]
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """A timezone-aware UTC instant."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+def demo_sub(party_code: str) -> str:
+    """The subject a demo person acting for `party_code` would carry in a token."""
+    return f"demo:{party_code.lower()}"
+
+
+def target(metric: TargetMetric, start: str, end: str, value: int) -> Mapping[str, Any]:
+    """A target document as the Programme model stores it (ISO dates, camelCase keys)."""
+    return {"metric": metric.value, "periodStart": start, "periodEnd": end, "value": value}
+
+
+def yearly_targets(
+    metric: TargetMetric, years: Iterable[int], value: int
+) -> tuple[Mapping[str, Any], ...]:
+    """The same target for each calendar year."""
+    return tuple(target(metric, f"{y}-01-01", f"{y}-12-31", value) for y in years)
+
+
+@dataclass(frozen=True)
+class PartyEntry:
+    code: str
+    name: str
+    kind: PartyKind
+    country: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantEntry:
+    party: str
+    role: ParticipantRole
+
+
+@dataclass(frozen=True)
+class SignatureEntry:
+    party: str
+    role: ParticipantRole
+    signed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class AgreementEntry:
+    kind: AgreementKind
+    title: str
+    reference: str | None
+    parties: tuple[SignatureEntry, ...]
+
+    @property
+    def signed_on(self) -> dt.date | None:
+        """The day the last party signed, or None while anyone has still to sign."""
+        times = [p.signed_at for p in self.parties]
+        if any(t is None for t in times):
+            return None
+        return max(t for t in times if t is not None).date()
+
+
+@dataclass(frozen=True)
+class UpdateEntry:
+    at: dt.datetime
+    status: ResponsibilityStatus
+    progress: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ResponsibilityEntry:
+    """A duty; `status` and `progress` are where its last update (if any) left it."""
+
+    assignee: str
+    title: str
+    description: str
+    assigned_at: dt.datetime
+    due_on: dt.date | None
+    status: ResponsibilityStatus
+    progress: int
+    agreement: str | None = None
+    updates: tuple[UpdateEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class EscalationEntry:
+    raised_by: str
+    addressed_to: str
+    subject: str
+    description: str
+    status: EscalationStatus
+    raised_at: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    resolution: str | None = None
+    responsibility: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeEntry:
+    code: str
+    name: str
+    owner: str
+    status: ProgrammeStatus
+    starts_on: dt.date
+    ends_on: dt.date | None
+    currency: str
+    budget_minor: int | None
+    tracks: tuple[Mapping[str, str], ...]
+    targets: tuple[Mapping[str, Any], ...]
+    eligibility_rules: tuple[Mapping[str, Any], ...]
+    priority_audiences: tuple[str, ...]
+    participants: tuple[ParticipantEntry, ...]
+    agreements: tuple[AgreementEntry, ...] = ()
+    responsibilities: tuple[ResponsibilityEntry, ...] = ()
+    escalations: tuple[EscalationEntry, ...] = ()

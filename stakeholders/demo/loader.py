@@ -1,0 +1,281 @@
+"""Loading the demo catalogue into the database, idempotently and without committing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.principal import Principal
+from stakeholders.audit.service import record, snapshot
+from stakeholders.demo.catalogue import PARTIES, PROGRAMMES
+from stakeholders.demo.catalogue.entries import (
+    AgreementEntry,
+    EscalationEntry,
+    PartyEntry,
+    ProgrammeEntry,
+    ResponsibilityEntry,
+    demo_sub,
+)
+from stakeholders.parties.models import Party
+from stakeholders.parties.repository import path_of
+from stakeholders.programmes.models import (
+    Agreement,
+    AgreementParty,
+    Escalation,
+    Participant,
+    Programme,
+    ProgressUpdate,
+    Responsibility,
+)
+
+__all__ = ["SCALES", "SYSTEM", "DemoSummary", "Tally", "load_demo"]
+
+SYSTEM = Principal(sub="system:demo")
+SCALES = ("small", "full")
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class DemoSummary:
+    """What one load created and what it found already there."""
+
+    scale: str
+    parties: Tally = field(default_factory=Tally)
+    programmes: Tally = field(default_factory=Tally)
+    agreements: Tally = field(default_factory=Tally)
+    responsibilities: Tally = field(default_factory=Tally)
+    escalations: Tally = field(default_factory=Tally)
+
+    def line(self) -> str:
+        """One line for the end of `accord demo load`."""
+        tallies = [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "scale"]
+        created = ", ".join(f"{t.created} {name}" for name, t in tallies)
+        skipped = ", ".join(f"{t.skipped} {name}" for name, t in tallies)
+        return f"demo ({self.scale}): created {created}; skipped (already there) {skipped}"
+
+
+async def load_demo(
+    session: AsyncSession,
+    *,
+    scale: str = "small",
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Add the four source programmes and their parties; flushes, the caller commits.
+
+    Parties are keyed by code and a programme (with everything under it) is created only when
+    its code is new, so a second run adds nothing. `full` loads the same as `small` for now:
+    delivery data at the real sizes comes with the delivery area.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    summary = DemoSummary(scale=scale)
+    parties = await _load_parties(session, PARTIES, summary.parties)
+    existing = set(
+        await session.scalars(
+            select(Programme.code).where(Programme.code.in_([p.code for p in PROGRAMMES]))
+        )
+    )
+    for entry in PROGRAMMES:
+        if entry.code in existing:
+            _report(progress, f"programme {entry.code}: already there, skipped")
+            _skip(entry, summary)
+        else:
+            _report(progress, f"programme {entry.code}: loading")
+            await _load_programme(session, entry, parties, summary)
+    return summary
+
+
+async def _load_parties(
+    session: AsyncSession, entries: Iterable[PartyEntry], tally: Tally
+) -> dict[str, Party]:
+    """Every catalogue party by code, creating the missing ones parent first."""
+    entries = list(entries)
+    codes = [e.code for e in entries]
+    parties = {p.code: p for p in await session.scalars(select(Party).where(Party.code.in_(codes)))}
+    for entry in entries:
+        if entry.code in parties:
+            tally.skipped += 1
+            continue
+        parent = parties[entry.parent] if entry.parent else None
+        party = Party(
+            code=entry.code,
+            name=entry.name,
+            kind=entry.kind,
+            country=entry.country,
+            parent_id=parent.id if parent else None,
+            path=path_of(parent.path if parent else None, entry.code),
+        )
+        session.add(party)
+        # A child needs its parent's id, which only a flush assigns.
+        await session.flush()
+        parties[entry.code] = party
+        tally.created += 1
+    return parties
+
+
+def _report(progress: Callable[[str], None] | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def _skip(entry: ProgrammeEntry, summary: DemoSummary) -> None:
+    summary.programmes.skipped += 1
+    summary.agreements.skipped += len(entry.agreements)
+    summary.responsibilities.skipped += len(entry.responsibilities)
+    summary.escalations.skipped += len(entry.escalations)
+
+
+async def _load_programme(
+    session: AsyncSession, entry: ProgrammeEntry, parties: dict[str, Party], summary: DemoSummary
+) -> None:
+    programme = _programme(entry, parties)
+    session.add(programme)
+    await session.flush()
+    await record(
+        session,
+        SYSTEM,
+        action="loadDemo",
+        entity_type="Programme",
+        entity_pk=programme.id,
+        before=None,
+        after=snapshot(programme),
+    )
+    joined_at = dt.datetime.combine(entry.starts_on, dt.time(), tzinfo=dt.UTC)
+    session.add_all(
+        Participant(
+            programme_id=programme.id,
+            party_id=parties[p.party].id,
+            role=p.role,
+            joined_at=joined_at,
+        )
+        for p in entry.participants
+    )
+    agreements = {
+        a.title: await _agreement(session, programme, a, parties) for a in entry.agreements
+    }
+    responsibilities = {
+        r.title: await _responsibility(session, programme, r, parties, agreements)
+        for r in entry.responsibilities
+    }
+    session.add_all(_escalation(programme, e, parties, responsibilities) for e in entry.escalations)
+    await session.flush()
+    summary.programmes.created += 1
+    summary.agreements.created += len(entry.agreements)
+    summary.responsibilities.created += len(entry.responsibilities)
+    summary.escalations.created += len(entry.escalations)
+
+
+def _programme(entry: ProgrammeEntry, parties: dict[str, Party]) -> Programme:
+    # Stored as the programme service stores them, so demo rows read like real ones.
+    return Programme(
+        code=entry.code,
+        name=entry.name,
+        owner_party_id=parties[entry.owner].id,
+        status=entry.status,
+        starts_on=entry.starts_on,
+        ends_on=entry.ends_on,
+        currency=entry.currency,
+        budget_minor=entry.budget_minor,
+        tracks=[dict(t) for t in entry.tracks],
+        targets=[dict(t) for t in entry.targets],
+        eligibility_rules=[{**r, "allowed": list(r["allowed"])} for r in entry.eligibility_rules],
+        priority_audiences=sorted(set(entry.priority_audiences)),
+    )
+
+
+async def _agreement(
+    session: AsyncSession, programme: Programme, entry: AgreementEntry, parties: dict[str, Party]
+) -> Agreement:
+    agreement = Agreement(
+        programme_id=programme.id,
+        kind=entry.kind,
+        title=entry.title,
+        reference=entry.reference,
+        signed_on=entry.signed_on,
+    )
+    session.add(agreement)
+    await session.flush()
+    session.add_all(
+        AgreementParty(
+            agreement_id=agreement.id,
+            party_id=parties[s.party].id,
+            role=s.role,
+            signed_at=s.signed_at,
+            signed_by=demo_sub(s.party) if s.signed_at else None,
+        )
+        for s in entry.parties
+    )
+    return agreement
+
+
+async def _responsibility(
+    session: AsyncSession,
+    programme: Programme,
+    entry: ResponsibilityEntry,
+    parties: dict[str, Party],
+    agreements: dict[str, Agreement],
+) -> Responsibility:
+    assignee = parties[entry.assignee]
+    last_change = entry.updates[-1].at if entry.updates else entry.assigned_at
+    responsibility = Responsibility(
+        programme_id=programme.id,
+        agreement_id=agreements[entry.agreement].id if entry.agreement else None,
+        assignee_party_id=assignee.id,
+        title=entry.title,
+        description=entry.description,
+        due_on=entry.due_on,
+        status=entry.status,
+        progress=entry.progress,
+        created_by="demo",
+        created_at=entry.assigned_at,
+        updated_at=last_change,
+    )
+    session.add(responsibility)
+    await session.flush()
+    # Only the assignee reports progress, so every update is authored by it.
+    session.add_all(
+        ProgressUpdate(
+            responsibility_id=responsibility.id,
+            programme_id=programme.id,
+            at=u.at,
+            author_sub=demo_sub(entry.assignee),
+            author_party_id=assignee.id,
+            status=u.status,
+            progress=u.progress,
+            note=u.note,
+        )
+        for u in entry.updates
+    )
+    return responsibility
+
+
+def _escalation(
+    programme: Programme,
+    entry: EscalationEntry,
+    parties: dict[str, Party],
+    responsibilities: dict[str, Responsibility],
+) -> Escalation:
+    about = responsibilities[entry.responsibility] if entry.responsibility else None
+    return Escalation(
+        programme_id=programme.id,
+        responsibility_id=about.id if about else None,
+        raised_by_party_id=parties[entry.raised_by].id,
+        addressed_to_party_id=parties[entry.addressed_to].id,
+        subject=entry.subject,
+        description=entry.description,
+        status=entry.status,
+        resolution=entry.resolution,
+        raised_by_sub=demo_sub(entry.raised_by),
+        raised_at=entry.raised_at,
+        acknowledged_at=entry.acknowledged_at,
+        resolved_at=entry.resolved_at,
+    )

@@ -1,0 +1,85 @@
+"""The demo data loads the four programmes once; the audit chain detects any tampering."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from stakeholders.audit.models import AuditEvent
+from stakeholders.audit.service import verify_chain
+from stakeholders.demo.loader import load_demo
+
+PROGRAMMES = "{ programmes { totalCount edges { node { code owner { kind } } } } }"
+
+
+async def _problems(session) -> list[tuple[int, str]]:
+    return [problem async for problem in verify_chain(session)]
+
+
+async def test_demo_loads_the_four_programmes_once(session, anonymous_client):
+    # given
+    first = await load_demo(session)
+    await session.commit()
+    # when
+    second = await load_demo(session)
+    await session.commit()
+    body = await anonymous_client.execute(PROGRAMMES)
+    # then
+    codes = {e["node"]["code"] for e in body["data"]["programmes"]["edges"]}
+    assert codes == {
+        "CQ-DIGITAL-ENGINEERS",
+        "BD-DIGITAL-SKILLS-2025",
+        "MA-JOBINTECH",
+        "FR-GEN-ROADMAP-2021",
+    }
+    assert {e["node"]["owner"]["kind"] for e in body["data"]["programmes"]["edges"]} == {"MINISTRY"}
+    assert first.programmes.created == 4 and second.programmes.created == 0
+    assert second.parties.created == 0 and second.parties.skipped == first.parties.created
+    assert await _problems(session) == []
+
+
+async def test_demo_carries_the_sources_numbers(session, client_for):
+    await load_demo(session)
+    await session.commit()
+    body = await client_for("BD-PPC", "coordinator").execute(
+        '{ programme(code: "BD-DIGITAL-SKILLS-2025") { targets { metric value } } }'
+    )
+    targets = {t["metric"]: t["value"] for t in body["data"]["programme"]["targets"]}
+    assert targets == {"PARTICIPANTS": 34675, "CLASSES": 343}
+
+
+async def test_audit_chain_detects_an_edited_event(session, client_for):
+    # given: a trail with events
+    await load_demo(session)
+    await session.commit()
+    assert await _problems(session) == []
+    victim = (await session.execute(select(AuditEvent).order_by(AuditEvent.seq))).scalars().first()
+    # when: someone rewrites history behind the hub's back
+    await session.execute(
+        update(AuditEvent).where(AuditEvent.id == victim.id).values(actor_sub="someone-else")
+    )
+    await session.commit()
+    session.expire_all()
+    # then
+    problems = await _problems(session)
+    assert (victim.seq, "was changed after it was recorded") in problems
+
+
+async def test_audit_chain_detects_a_removed_event(session):
+    await load_demo(session)
+    await session.commit()
+    first = (await session.execute(select(AuditEvent).order_by(AuditEvent.seq))).scalars().first()
+    await session.delete(first)
+    await session.commit()
+    assert await _problems(session) != []
+
+
+async def test_only_auditors_and_actors_read_the_trail(session, client_for):
+    await load_demo(session)
+    await session.commit()
+    query = "{ auditEvents { totalCount } }"
+    auditor = await client_for("CQ-HRSS", "auditor").execute(query)
+    operator = await client_for("MA-ARKX", "operator_staff").execute(query)
+    anonymous = await client_for(None).execute(query)
+    assert auditor["data"]["auditEvents"]["totalCount"] == 4
+    assert operator["data"]["auditEvents"]["totalCount"] == 0
+    assert anonymous["data"]["auditEvents"]["totalCount"] == 0

@@ -1,0 +1,88 @@
+"""The SDL is a committed artifact, and the schema cannot be built with a field lacking a rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import strawberry
+
+from auth import policy
+from schema.build import FEDERATION_VERSION, build_schema
+from schema.permissions import PolicyError, apply_policy
+
+SDL_FILE = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
+
+
+def test_committed_sdl_matches_the_code():
+    printed = build_schema().as_str() + "\n"
+    assert printed == SDL_FILE.read_text(encoding="utf-8"), (
+        "schema/schema.graphql is stale: run `make schema` and commit it"
+    )
+
+
+def test_every_entity_is_a_federation_key_entity():
+    sdl = build_schema().as_str()
+    assert f"specs.apollo.dev/federation/v{FEDERATION_VERSION}" in sdl
+    for type_name in policy.TYPES:
+        assert f'type {type_name} implements Node @key(fields: "id")' in sdl, type_name
+
+
+def test_a_field_without_a_rule_refuses_the_build():
+    # given: Party as the policy knows it, plus one field nobody wrote a rule for
+    @strawberry.type(name="Party")
+    class PartyWithLeak:
+        id: str
+        code: str
+        name: str
+        kind: str
+        country: str
+        parent: str
+        children: str
+        national_id: str
+
+    definition = PartyWithLeak.__strawberry_definition__  # type: ignore[attr-defined]
+    # when / then
+    with pytest.raises(PolicyError, match=r"Party\.nationalId has no rule"):
+        apply_policy([definition], lambda f: _camel(f.name))
+
+
+def test_a_rule_for_a_missing_field_refuses_the_build():
+    @strawberry.type(name="Party")
+    class PartyWithoutCountry:
+        code: str
+
+    definition = PartyWithoutCountry.__strawberry_definition__  # type: ignore[attr-defined]
+    with pytest.raises(PolicyError, match="which does not exist"):
+        apply_policy([definition], lambda f: f.name)
+
+
+def test_a_type_without_rules_refuses_the_build():
+    @strawberry.type(name="Subsidy")
+    class Subsidy:
+        amount: int
+
+    with pytest.raises(PolicyError, match="Subsidy has no rule"):
+        apply_policy([Subsidy.__strawberry_definition__], lambda f: f.name)  # type: ignore[attr-defined]
+
+
+def test_every_mutation_has_a_rule():
+    sdl = build_schema().as_str()
+    mutation_block = sdl.split("type Mutation {", 1)[1].split("\n}\n", 1)[0]
+    declared = {
+        line.split("(")[0].strip() for line in mutation_block.splitlines() if "(input" in line
+    }
+    assert declared == set(policy.MUTATIONS)
+
+
+def test_restricted_fields_say_who_may_read_them():
+    sdl = build_schema().as_str()
+    assert (
+        "The budget envelope. Readable by: anyone of a party taking part in the programme; auditor."
+        in sdl
+    )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
