@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CODE := auth gateway schema stakeholders tests alembic/env.py
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +21,10 @@ run: $(STAMP)
 	$(BIN)/accord serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	$(BIN)/ruff check auth gateway schema stakeholders tests bench
-	$(BIN)/ruff format --check auth gateway schema stakeholders tests bench
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy
 	$(BIN)/pytest
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 schema: $(STAMP)
 	$(BIN)/accord schema print > schema/schema.graphql
