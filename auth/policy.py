@@ -1,10 +1,8 @@
 """The access policy, declared once as data: roles x types x fields x actions.
 
 Every rule is a tuple of grants; a grant names the roles it is for (None: anyone, even the
-anonymous caller) and the relation that must hold between the caller and the row. A relation
-is always "the row's fact is one of the caller's keys" (the programme id is among the caller's
-programmes, the assignee is in the caller's party subtree, ...), which lets the same rule be
-checked on one object in memory and turned into a WHERE clause by the repositories.
+anonymous caller) and the relation that must hold between the caller and the row (see
+auth.relations). The functions below answer every question the other packages ask of it.
 
 Default deny: a type, field or action that is not in this module cannot be read or done, and
 the schema refuses to build with a field that has no rule.
@@ -12,12 +10,31 @@ the schema refuses to build with a field that has no rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from collections.abc import Iterable
+from typing import Any
 
 from auth.errors import Forbidden, Unauthenticated
-from auth.principal import Principal
+from auth.principal import ANONYMOUS, Principal
+from auth.relations import (
+    ACTOR,
+    ADDRESSEE,
+    ANY_ROW,
+    ASSIGNEE,
+    EVERY_KEY,
+    OWN_PARTY,
+    PARTICIPANT,
+    PROGRAMME_OWNER,
+    PUBLISHED,
+    RAISER,
+    SAME_AS_ROW,
+    EveryKey,
+    FieldRule,
+    Grant,
+    MutationRule,
+    Relation,
+    SameAsRow,
+    TypeRule,
+)
 from auth.roles import STAFF_ROLES, Role
 
 __all__ = [
@@ -26,6 +43,7 @@ __all__ = [
     "SAME_AS_ROW",
     "TYPES",
     "VALUE_TYPES",
+    "FieldRule",
     "Grant",
     "Relation",
     "RowFilter",
@@ -35,92 +53,14 @@ __all__ = [
     "can_read_row",
     "describe",
     "field_rule",
+    "may",
+    "may_read_somewhere",
+    "may_write_somewhere",
+    "needs_authentication",
+    "read_grants",
+    "role_only_scopes",
     "row_filter",
 ]
-
-
-class _EveryKey:
-    """Stands for "all keys": the relation holds for every row."""
-
-    def __repr__(self) -> str:
-        return "EVERY_KEY"
-
-
-EVERY_KEY: Final = _EveryKey()
-Keys = frozenset[Any] | _EveryKey
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A relation between the caller and a row: `row.<fact>` is one of `keys(caller)`."""
-
-    name: str
-    fact: str | None
-    keys: Callable[[Principal], Keys]
-    words: str
-
-    def holds(self, principal: Principal, row: Any) -> bool:
-        keys = self.keys(principal)
-        if isinstance(keys, _EveryKey):
-            return True
-        return getattr(row, self.fact or "", None) in keys
-
-
-def _every(_: Principal) -> Keys:
-    return EVERY_KEY
-
-
-def _subtree(p: Principal) -> Keys:
-    return p.subtree
-
-
-ANY_ROW = Relation("any_row", None, _every, "any row")
-PUBLISHED = Relation(
-    "published", "status", lambda _: frozenset({"ACTIVE", "CLOSED"}), "once published"
-)
-OWN_PARTY = Relation("own_party", "party_id", _subtree, "of their own party subtree")
-PARTICIPANT = Relation(
-    "participant", "programme_id", lambda p: p.programmes, "of a party taking part in the programme"
-)
-PROGRAMME_OWNER = Relation(
-    "programme_owner",
-    "programme_id",
-    lambda p: p.owned_programmes,
-    "of the programme's owner party",
-)
-ASSIGNEE = Relation("assignee", "assignee_party_id", _subtree, "of the assignee party")
-RAISER = Relation("raiser", "raised_by_party_id", _subtree, "of the party that raised it")
-ADDRESSEE = Relation("addressee", "addressed_to_party_id", _subtree, "of the addressed party")
-ACTOR = Relation("actor", "actor_party_id", _subtree, "of the acting party")
-
-
-@dataclass(frozen=True)
-class Grant:
-    """`roles` (None: no role needed) acting under `relation` to the row."""
-
-    roles: frozenset[Role] | None
-    relation: Relation
-
-    def allows(self, principal: Principal, row: Any) -> bool:
-        return principal.has_any_role(self.roles) and self.relation.holds(principal, row)
-
-
-class _SameAsRow:
-    def __repr__(self) -> str:
-        return "SAME_AS_ROW"
-
-
-# A field readable by whoever may see its row: the row filter already decided.
-SAME_AS_ROW: Final = _SameAsRow()
-FieldRule = tuple[Grant, ...] | _SameAsRow
-
-
-@dataclass(frozen=True)
-class TypeRule:
-    rows: tuple[Grant, ...]
-    fields: Mapping[str, FieldRule]
-    # Where the fact a relation tests lives under another column name (a programme's own id).
-    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 def _anyone(*relations: Relation) -> tuple[Grant, ...]:
@@ -133,15 +73,16 @@ STAFF = frozenset(STAFF_ROLES)
 AUDIT_ALL = Grant(AUDITOR, ANY_ROW)
 
 
-def _row_fields(*names: str) -> dict[str, FieldRule]:
-    return dict.fromkeys(names, SAME_AS_ROW)
+def _row_fields(names: str) -> dict[str, FieldRule]:
+    """Fields readable by whoever may see the row, named in one whitespace-separated string."""
+    return dict.fromkeys(names.split(), SAME_AS_ROW)
 
 
 TYPES: dict[str, TypeRule] = {
     # Who is who is public: frontends need names and trees to show anything.
     "Party": TypeRule(
         rows=_anyone(ANY_ROW),
-        fields=_row_fields("id", "code", "name", "kind", "country", "parent", "children"),
+        fields=_row_fields("id code name kind country parent children"),
         columns={"party_id": "id"},
     ),
     # A programme is public once published; its draft and its budget stay inside.
@@ -149,23 +90,9 @@ TYPES: dict[str, TypeRule] = {
         rows=(*_anyone(PUBLISHED, PROGRAMME_OWNER), AUDIT_ALL),
         fields={
             **_row_fields(
-                "id",
-                "code",
-                "name",
-                "owner",
-                "status",
-                "startsOn",
-                "endsOn",
-                "currency",
-                "tracks",
-                "targets",
-                "eligibilityRules",
-                "priorityAudiences",
-                "participants",
-                "agreements",
-                "responsibilities",
-                "escalations",
-                "version",
+                "id code name owner status startsOn endsOn currency tracks targets "
+                "eligibilityRules priorityAudiences participants agreements responsibilities "
+                "escalations version viewerCan"
             ),
             "budget": (*_anyone(PARTICIPANT), AUDIT_ALL),
         },
@@ -174,114 +101,90 @@ TYPES: dict[str, TypeRule] = {
     "Agreement": TypeRule(
         rows=(*_anyone(PARTICIPANT), AUDIT_ALL),
         fields=_row_fields(
-            "id",
-            "programme",
-            "kind",
-            "title",
-            "reference",
-            "signedOn",
-            "parties",
-            "responsibilities",
-            "version",
+            "id programme kind title reference signedOn parties responsibilities version viewerCan"
         ),
     ),
     "Responsibility": TypeRule(
         rows=(*_anyone(PARTICIPANT), AUDIT_ALL),
         fields=_row_fields(
-            "id",
-            "programme",
-            "agreement",
-            "assignee",
-            "title",
-            "description",
-            "dueOn",
-            "status",
-            "progress",
-            "overdue",
-            "version",
-            "createdAt",
-            "updatedAt",
-            "updates",
-            "escalations",
+            "id programme agreement assignee title description dueOn status progress "
+            "overdue version createdAt updatedAt updates escalations viewerCan"
         ),
     ),
     "ProgressUpdate": TypeRule(
         rows=(*_anyone(PARTICIPANT), AUDIT_ALL),
-        fields=_row_fields(
-            "id", "responsibility", "at", "author", "authorParty", "status", "progress", "note"
-        ),
+        fields=_row_fields("id responsibility at author authorParty status progress note"),
     ),
     "Escalation": TypeRule(
         rows=(*_anyone(RAISER, ADDRESSEE, PROGRAMME_OWNER), AUDIT_ALL),
         fields=_row_fields(
-            "id",
-            "programme",
-            "responsibility",
-            "raisedBy",
-            "addressedTo",
-            "subject",
-            "description",
-            "status",
-            "resolution",
-            "raisedAt",
-            "acknowledgedAt",
-            "resolvedAt",
-            "version",
+            "id programme responsibility raisedBy addressedTo subject description status "
+            "resolution raisedAt acknowledgedAt resolvedAt version viewerCan"
         ),
     ),
     # The trail shows who did what: auditors see all of it, staff what their own party did.
     "AuditEvent": TypeRule(
         rows=(Grant(STAFF, ACTOR), AUDIT_ALL),
-        fields=_row_fields(
-            "id",
-            "at",
-            "actor",
-            "actorParty",
-            "action",
-            "entityType",
-            "entityId",
-            "before",
-            "after",
-            "hash",
-        ),
+        fields=_row_fields("id at actor actorParty action entityType entityId before after hash"),
     ),
 }
 
 # Types without rows of their own: a value is shown with the field that holds it.
-VALUE_TYPES = frozenset(
-    {
-        "Money",
-        "Track",
-        "Target",
-        "EligibilityRule",
-        "Participant",
-        "AgreementParty",
-        "PageInfo",
-        "Viewer",
-    }
+VALUE_TYPES = (
+    frozenset({"Money", "Track", "Target", "EligibilityRule", "Participant", "AgreementParty"})
+    | frozenset({"PageInfo", "Viewer", "FieldPermission"})
+    | frozenset({"ProgrammeActions", "AgreementActions", "ResponsibilityActions"})
+    | frozenset({"EscalationActions"})
 )
 
 
-@dataclass(frozen=True)
-class MutationRule:
-    grants: tuple[Grant, ...]
-    target: str
+OWNER_COORDINATOR = (Grant(COORDINATOR, PROGRAMME_OWNER),)
+
+
+def _action(grants: tuple[Grant, ...], target: str, type_name: str, writes: str) -> MutationRule:
+    return MutationRule(grants, target, type_name, tuple(writes.split()))
 
 
 MUTATIONS: dict[str, MutationRule] = {
-    "createProgramme": MutationRule((Grant(COORDINATOR, OWN_PARTY),), "the owner party"),
-    "updateProgrammeStatus": MutationRule((Grant(COORDINATOR, PROGRAMME_OWNER),), "the programme"),
-    "addParticipant": MutationRule((Grant(COORDINATOR, PROGRAMME_OWNER),), "the programme"),
-    "createAgreement": MutationRule((Grant(COORDINATOR, PROGRAMME_OWNER),), "the programme"),
-    "signAgreement": MutationRule((Grant(STAFF, OWN_PARTY),), "the signing party"),
-    "assignResponsibility": MutationRule((Grant(COORDINATOR, PROGRAMME_OWNER),), "the programme"),
-    "updateResponsibilityProgress": MutationRule((Grant(STAFF, ASSIGNEE),), "the responsibility"),
-    "cancelResponsibility": MutationRule(
-        (Grant(COORDINATOR, PROGRAMME_OWNER),), "the responsibility"
+    "createProgramme": _action(
+        (Grant(COORDINATOR, OWN_PARTY),),
+        "the owner party",
+        "Programme",
+        "code name owner status startsOn endsOn currency budget tracks targets "
+        "eligibilityRules priorityAudiences",
     ),
-    "raiseEscalation": MutationRule((Grant(STAFF, PARTICIPANT),), "the programme"),
-    "acknowledgeEscalation": MutationRule((Grant(STAFF, ADDRESSEE),), "the escalation"),
-    "resolveEscalation": MutationRule((Grant(STAFF, ADDRESSEE),), "the escalation"),
+    "updateProgrammeStatus": _action(OWNER_COORDINATOR, "the programme", "Programme", "status"),
+    "addParticipant": _action(OWNER_COORDINATOR, "the programme", "Programme", "participants"),
+    "createAgreement": _action(
+        OWNER_COORDINATOR, "the programme", "Agreement", "kind title reference parties"
+    ),
+    "signAgreement": _action(
+        (Grant(STAFF, OWN_PARTY),), "the signing party", "Agreement", "parties signedOn"
+    ),
+    "assignResponsibility": _action(
+        OWNER_COORDINATOR,
+        "the programme",
+        "Responsibility",
+        "agreement assignee title description dueOn",
+    ),
+    "updateResponsibilityProgress": _action(
+        (Grant(STAFF, ASSIGNEE),), "the responsibility", "Responsibility", "status progress updates"
+    ),
+    "cancelResponsibility": _action(
+        OWNER_COORDINATOR, "the responsibility", "Responsibility", "status"
+    ),
+    "raiseEscalation": _action(
+        (Grant(STAFF, PARTICIPANT),),
+        "the programme",
+        "Escalation",
+        "subject description responsibility raisedBy addressedTo",
+    ),
+    "acknowledgeEscalation": _action(
+        (Grant(STAFF, ADDRESSEE),), "the escalation", "Escalation", "status acknowledgedAt"
+    ),
+    "resolveEscalation": _action(
+        (Grant(STAFF, ADDRESSEE),), "the escalation", "Escalation", "status resolution resolvedAt"
+    ),
 }
 
 
@@ -299,12 +202,12 @@ def can_read_field(principal: Principal, type_name: str, field_name: str, row: A
     if rule is None or field_name not in rule.fields:
         return False
     grants = rule.fields[field_name]
-    if isinstance(grants, _SameAsRow):
+    if isinstance(grants, SameAsRow):
         return can_read_row(principal, type_name, row)
     return any(g.allows(principal, row) for g in grants)
 
 
-RowFilter = list[tuple[str, frozenset[Any]]] | _EveryKey
+RowFilter = list[tuple[str, frozenset[Any]]] | EveryKey
 
 
 def row_filter(principal: Principal, type_name: str) -> RowFilter:
@@ -318,12 +221,18 @@ def row_filter(principal: Principal, type_name: str) -> RowFilter:
         if not principal.has_any_role(grant.roles):
             continue
         keys = grant.relation.keys(principal)
-        if isinstance(keys, _EveryKey):
+        if isinstance(keys, EveryKey):
             return EVERY_KEY
         if keys:
             fact = grant.relation.fact or ""
             clauses.append((rule.columns.get(fact, fact), keys))
     return clauses
+
+
+def may(principal: Principal, action: str, target: Any) -> bool:
+    """Whether the policy lets the caller do `action` to `target` (what `viewerCan` shows)."""
+    rule = MUTATIONS.get(action)
+    return rule is not None and any(g.allows(principal, target) for g in rule.grants)
 
 
 def authorize(principal: Principal, action: str, target: Any) -> None:
@@ -335,6 +244,50 @@ def authorize(principal: Principal, action: str, target: Any) -> None:
         raise Unauthenticated(f"sign in to {action}")
     if not any(g.allows(principal, target) for g in rule.grants):
         raise Forbidden(f"{action} needs {describe(rule.grants)} ({rule.target})")
+
+
+def _possible(principal: Principal, grants: Iterable[Grant]) -> bool:
+    """Some row could satisfy one of `grants` for this caller (its role fits, its keys exist)."""
+    return any(principal.has_any_role(g.roles) and bool(g.relation.keys(principal)) for g in grants)
+
+
+def _read_grants(type_name: str, field_name: str) -> tuple[Grant, ...]:
+    grants = TYPES[type_name].fields[field_name]
+    return TYPES[type_name].rows if isinstance(grants, SameAsRow) else grants
+
+
+def may_read_somewhere(principal: Principal, type_name: str, field_name: str) -> bool:
+    """Whether the caller can read this field on at least some rows."""
+    return _possible(principal, TYPES[type_name].rows) and _possible(
+        principal, _read_grants(type_name, field_name)
+    )
+
+
+def may_write_somewhere(principal: Principal, type_name: str, field_name: str) -> bool:
+    """Whether some action the caller may do on some rows changes this field."""
+    return any(
+        rule.type_name == type_name
+        and field_name in rule.writes
+        and _possible(principal, rule.grants)
+        for rule in MUTATIONS.values()
+    )
+
+
+def needs_authentication(grants: Iterable[Grant]) -> bool:
+    """No grant can ever hold for the anonymous caller: a router may demand a token."""
+    return not _possible(ANONYMOUS, grants)
+
+
+def role_only_scopes(grants: tuple[Grant, ...]) -> list[list[str]] | None:
+    """The roles, as OAuth scopes, when the rule depends on roles alone (no row relation)."""
+    if not grants or any(g.roles is None or g.relation is not ANY_ROW for g in grants):
+        return None
+    return [[role] for role in sorted({r for g in grants for r in g.roles or ()})]
+
+
+def read_grants(type_name: str, field_name: str) -> tuple[Grant, ...]:
+    """The grants that decide whether a field is readable (its own, or its row's)."""
+    return _read_grants(type_name, field_name)
 
 
 def describe(grants: Iterable[Grant]) -> str:

@@ -12,12 +12,22 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from strawberry.extensions import FieldExtension
+from strawberry.federation.schema_directives import Authenticated, RequiresScopes
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from strawberry.types.private import is_private
 
 from auth.errors import Forbidden
-from auth.policy import MUTATIONS, SAME_AS_ROW, TYPES, VALUE_TYPES, can_read_field, describe
+from auth.policy import (
+    MUTATIONS,
+    SAME_AS_ROW,
+    TYPES,
+    VALUE_TYPES,
+    can_read_field,
+    describe,
+    needs_authentication,
+    role_only_scopes,
+)
 
 __all__ = ["PolicyError", "PolicyGuard", "apply_policy"]
 
@@ -84,6 +94,7 @@ def _apply_type(definition: StrawberryObjectDefinition, name_of: NameOf) -> None
     for stale in set(rule.fields) - names:
         raise PolicyError(f"auth.policy names {definition.name}.{stale}, which does not exist")
     _describe_once(definition, f"Visible to: {describe(rule.rows)}.")
+    _route_directives(definition, rule.rows)
     for field in fields:
         name = name_of(field)
         if name not in rule.fields:
@@ -93,6 +104,7 @@ def _apply_type(definition: StrawberryObjectDefinition, name_of: NameOf) -> None
             continue
         assert isinstance(grants, tuple)
         _describe_once(field, f"Readable by: {describe(grants)}.")
+        _route_directives(field, grants)
         if not any(isinstance(e, PolicyGuard) for e in field.extensions):
             field.extensions.append(PolicyGuard(definition.name, name))
 
@@ -103,6 +115,18 @@ def _apply_mutations(definition: StrawberryObjectDefinition, name_of: NameOf) ->
         if rule is None:
             raise PolicyError(f"mutation {name_of(field)} has no rule in auth.policy.MUTATIONS")
         _describe_once(field, f"Allowed to: {describe(rule.grants)} ({rule.target}).")
+
+
+def _route_directives(item: Any, grants: tuple[Any, ...]) -> None:
+    """Tell a federation router what it can enforce itself: a token, or role scopes."""
+    directives = item.directives if item.directives is not None else []
+    present = {type(d) for d in directives}
+    scopes = role_only_scopes(grants)
+    if scopes is not None and RequiresScopes not in present:
+        directives.append(RequiresScopes(scopes=scopes))
+    elif needs_authentication(grants) and Authenticated not in present:
+        directives.append(Authenticated())
+    item.directives = directives
 
 
 def _describe_once(item: Any, words: str) -> None:

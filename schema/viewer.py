@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import strawberry
 
+from auth.policy import TYPES, may_read_somewhere, may_write_somewhere
 from stakeholders.common.resolvers import Info, one
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
 
-__all__ = ["Viewer", "ViewerQuery"]
+__all__ = ["FieldPermission", "Viewer", "ViewerQuery"]
+
+
+@strawberry.type(description="What the policy lets the caller do with one field of one type.")
+class FieldPermission:
+    type_name: str = strawberry.field(name="type", description="GraphQL type name.")
+    field: str = strawberry.field(description="GraphQL field name.")
+    read: bool = strawberry.field(description="You may read it on at least some rows.")
+    write: bool = strawberry.field(description="An action you may do on some rows changes it.")
 
 
 @strawberry.type(description="The caller, as the hub sees the token.")
@@ -21,6 +30,23 @@ class Viewer:
     @strawberry.field(description="The party the caller acts for.")
     async def party(self, info: Info) -> Party | None:
         return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+
+    @strawberry.field(
+        description="Per type and field, whether you may read or change it (from the policy)."
+    )
+    def permissions(self, info: Info, type: str | None = None) -> list[FieldPermission]:
+        principal = info.context.principal
+        return [
+            FieldPermission(
+                type_name=type_name,
+                field=field,
+                read=may_read_somewhere(principal, type_name, field),
+                write=may_write_somewhere(principal, type_name, field),
+            )
+            for type_name, rule in sorted(TYPES.items())
+            if type is None or type == type_name
+            for field in sorted(rule.fields)
+        ]
 
 
 @strawberry.type

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from auth.policy import may
+from stakeholders.common.mutations import Facts
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
 from stakeholders.common.scalars import MinorUnits
@@ -92,6 +94,22 @@ def _dates(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+@strawberry.type(description="What you may do to this programme now (to enable buttons).")
+class ProgrammeActions:
+    assign_responsibility: bool = strawberry.field(description="assignResponsibility")
+    add_participant: bool = strawberry.field(description="addParticipant")
+    create_agreement: bool = strawberry.field(description="createAgreement")
+    update_programme_status: bool = strawberry.field(description="updateProgrammeStatus")
+    raise_escalation: bool = strawberry.field(description="raiseEscalation")
+
+
+@strawberry.type(description="What you may do to this agreement now (to enable buttons).")
+class AgreementActions:
+    sign_agreement: bool = strawberry.field(
+        description="signAgreement, for a party of yours that has not signed yet"
+    )
+
+
 @strawberry.federation.type(keys=["id"], description="A public digital-skills programme.")
 class Programme(Node, Entity):
     code: str = strawberry.field(description="Stable code, e.g. CQ-DIGITAL-ENGINEERS.")
@@ -139,6 +157,19 @@ class Programme(Node, Entity):
             programme_id=row.id,
             owner_party_id=row.owner_party_id,
             budget_minor=row.budget_minor,
+        )
+
+    @strawberry.field(description="What the policy lets you do to it now.")
+    def viewer_can(self, info: Info) -> ProgrammeActions:
+        principal = info.context.principal
+        owner_may = may(principal, "assignResponsibility", self)
+        return ProgrammeActions(
+            assign_responsibility=owner_may and self.status != ProgrammeStatus.CLOSED,
+            add_participant=may(principal, "addParticipant", self),
+            create_agreement=may(principal, "createAgreement", self),
+            update_programme_status=may(principal, "updateProgrammeStatus", self)
+            and self.status != ProgrammeStatus.CLOSED,
+            raise_escalation=may(principal, "raiseEscalation", self),
         )
 
     @strawberry.field(description="The party that owns and runs the programme.")
@@ -255,6 +286,17 @@ class Agreement(Node, Entity):
     @strawberry.field(description="The programme it serves.")
     async def programme(self, info: Info) -> Programme | None:
         return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+
+    @strawberry.field(description="What the policy lets you do to it now.")
+    async def viewer_can(self, info: Info) -> AgreementActions:
+        principal = info.context.principal
+        rows = await info.context.loaders.get(ld.AgreementPartiesByAgreementLoader).load(
+            self.agreement_id
+        )
+        unsigned = (Facts(party_id=r.party_id) for r in rows if r.signed_at is None)
+        return AgreementActions(
+            sign_agreement=any(may(principal, "signAgreement", f) for f in unsigned)
+        )
 
     @strawberry.field(description="The parties bound by it, with roles and signatures.")
     async def parties(self, info: Info) -> list[AgreementParty]:

@@ -7,16 +7,32 @@ from typing import Any
 
 import strawberry
 
+from auth.policy import may
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
 from stakeholders.programmes import loaders as ld
 from stakeholders.programmes.enums import EscalationStatus, ResponsibilityStatus
-from stakeholders.programmes.filters import is_overdue, today
+from stakeholders.programmes.filters import OPEN_STATUSES, is_overdue, today
 from stakeholders.programmes.types import Agreement, Programme
 
 __all__ = ["Escalation", "ProgressUpdate", "Responsibility"]
+
+
+@strawberry.type(description="What you may do to this responsibility now (to enable buttons).")
+class ResponsibilityActions:
+    update_responsibility_progress: bool = strawberry.field(
+        description="updateResponsibilityProgress"
+    )
+    cancel_responsibility: bool = strawberry.field(description="cancelResponsibility")
+    raise_escalation: bool = strawberry.field(description="raiseEscalation about it")
+
+
+@strawberry.type(description="What you may do to this escalation now (to enable buttons).")
+class EscalationActions:
+    acknowledge_escalation: bool = strawberry.field(description="acknowledgeEscalation")
+    resolve_escalation: bool = strawberry.field(description="resolveEscalation")
 
 
 @strawberry.federation.type(
@@ -57,6 +73,17 @@ class Responsibility(Node, Entity):
     @strawberry.field(description="Past its due day and neither done nor cancelled (UTC day).")
     def overdue(self) -> bool:
         return is_overdue(self.due_on, self.status, today())
+
+    @strawberry.field(description="What the policy lets you do to it now.")
+    def viewer_can(self, info: Info) -> ResponsibilityActions:
+        principal = info.context.principal
+        open_ = self.status in OPEN_STATUSES
+        return ResponsibilityActions(
+            update_responsibility_progress=may(principal, "updateResponsibilityProgress", self)
+            and self.status != ResponsibilityStatus.CANCELLED,
+            cancel_responsibility=may(principal, "cancelResponsibility", self) and open_,
+            raise_escalation=may(principal, "raiseEscalation", self),
+        )
 
     @strawberry.field(description="The programme it belongs to.")
     async def programme(self, info: Info) -> Programme | None:
@@ -166,6 +193,16 @@ class Escalation(Node, Entity):
             responsibility_pk=row.responsibility_id,
             raised_by_party_id=row.raised_by_party_id,
             addressed_to_party_id=row.addressed_to_party_id,
+        )
+
+    @strawberry.field(description="What the policy lets you do to it now.")
+    def viewer_can(self, info: Info) -> EscalationActions:
+        principal = info.context.principal
+        return EscalationActions(
+            acknowledge_escalation=may(principal, "acknowledgeEscalation", self)
+            and self.status == EscalationStatus.OPEN,
+            resolve_escalation=may(principal, "resolveEscalation", self)
+            and self.status != EscalationStatus.RESOLVED,
         )
 
     @strawberry.field(description="The programme concerned.")

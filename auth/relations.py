@@ -1,0 +1,131 @@
+"""The vocabulary of the policy: relations between a caller and a row, grants, rules.
+
+A relation is always "the row's fact is one of the caller's keys" (the programme id is among
+the caller's programmes, the assignee is in the caller's party subtree, ...), which lets one
+rule be checked on an object in memory and turned into a WHERE clause by the repositories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from auth.principal import Principal
+from auth.roles import Role
+
+__all__ = [
+    "ACTOR",
+    "ADDRESSEE",
+    "ANY_ROW",
+    "ASSIGNEE",
+    "EVERY_KEY",
+    "OWN_PARTY",
+    "PARTICIPANT",
+    "PROGRAMME_OWNER",
+    "PUBLISHED",
+    "RAISER",
+    "SAME_AS_ROW",
+    "EveryKey",
+    "FieldRule",
+    "Grant",
+    "Keys",
+    "MutationRule",
+    "Relation",
+    "SameAsRow",
+    "TypeRule",
+]
+
+
+class EveryKey:
+    """Stands for "all keys": the relation holds for every row."""
+
+    def __repr__(self) -> str:
+        return "EVERY_KEY"
+
+
+EVERY_KEY: Final = EveryKey()
+Keys = frozenset[Any] | EveryKey
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation between the caller and a row: `row.<fact>` is one of `keys(caller)`."""
+
+    name: str
+    fact: str | None
+    keys: Callable[[Principal], Keys]
+    words: str
+
+    def holds(self, principal: Principal, row: Any) -> bool:
+        keys = self.keys(principal)
+        if isinstance(keys, EveryKey):
+            return True
+        return getattr(row, self.fact or "", None) in keys
+
+
+def _every(_: Principal) -> Keys:
+    return EVERY_KEY
+
+
+def _subtree(p: Principal) -> Keys:
+    return p.subtree
+
+
+ANY_ROW = Relation("any_row", None, _every, "any row")
+PUBLISHED = Relation(
+    "published", "status", lambda _: frozenset({"ACTIVE", "CLOSED"}), "once published"
+)
+OWN_PARTY = Relation("own_party", "party_id", _subtree, "of their own party subtree")
+PARTICIPANT = Relation(
+    "participant", "programme_id", lambda p: p.programmes, "of a party taking part in the programme"
+)
+PROGRAMME_OWNER = Relation(
+    "programme_owner",
+    "programme_id",
+    lambda p: p.owned_programmes,
+    "of the programme's owner party",
+)
+ASSIGNEE = Relation("assignee", "assignee_party_id", _subtree, "of the assignee party")
+RAISER = Relation("raiser", "raised_by_party_id", _subtree, "of the party that raised it")
+ADDRESSEE = Relation("addressee", "addressed_to_party_id", _subtree, "of the addressed party")
+ACTOR = Relation("actor", "actor_party_id", _subtree, "of the acting party")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """`roles` (None: no role needed) acting under `relation` to the row."""
+
+    roles: frozenset[Role] | None
+    relation: Relation
+
+    def allows(self, principal: Principal, row: Any) -> bool:
+        return principal.has_any_role(self.roles) and self.relation.holds(principal, row)
+
+
+class SameAsRow:
+    def __repr__(self) -> str:
+        return "SAME_AS_ROW"
+
+
+# A field readable by whoever may see its row: the row filter already decided.
+SAME_AS_ROW: Final = SameAsRow()
+FieldRule = tuple[Grant, ...] | SameAsRow
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    rows: tuple[Grant, ...]
+    fields: Mapping[str, FieldRule]
+    # Where the fact a relation tests lives under another column name (a programme's own id).
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MutationRule:
+    """Who may do an action, the target the relation is tested on, and what it changes."""
+
+    grants: tuple[Grant, ...]
+    target: str
+    type_name: str
+    writes: tuple[str, ...]
