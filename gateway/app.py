@@ -15,10 +15,13 @@ from strawberry.fastapi import GraphQLRouter
 
 from auth.errors import Unauthenticated
 from auth.tokens import SigningKeys
+from auth.trusted import TrustedIssuers
 from gateway.context import Hub, get_context
 from gateway.db import Database
 from gateway.metrics import install_metrics
+from gateway.oauth import router as oauth_router
 from gateway.settings import Settings, get_settings
+from gateway.wellknown import router as wellknown_router
 from schema.build import build_schema
 
 __all__ = ["create_app"]
@@ -33,9 +36,9 @@ class AccordRouter(GraphQLRouter[Any, None]):
 def _unauthenticated(_: Request, exc: Exception) -> Response:
     message = exc.message if isinstance(exc, Unauthenticated) else "unauthenticated"
     body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    challenge = (
-        'Bearer error="invalid_token", error_description="' + message.replace('"', "'") + '"'
-    )
+    # Header values go out as Latin-1: a party code in Vietnamese quoted raw would be a 500.
+    description = message.encode("ascii", "backslashreplace").decode().replace('"', "'")
+    challenge = 'Bearer error="invalid_token", error_description="' + description + '"'
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})
 
 
@@ -53,11 +56,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             await db.dispose()
 
     app = FastAPI(title="Accord", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.state.hub = Hub(settings, db, SigningKeys.load_or_create(settings.signing_key_file))
+    # Parsed here, at start-up: a bad ACCORD_TRUSTED_ISSUERS entry stops the process.
+    trusted = TrustedIssuers.parse(settings.trusted_issuers, own_issuer=settings.issuer)
+    keys = SigningKeys.load_or_create(settings.signing_key_file)
+    app.state.hub = Hub(settings, db, keys, trusted)
     schema = build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases)
     app.include_router(
         AccordRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
     )
+    app.include_router(oauth_router)
+    app.include_router(wellknown_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     _health(app, db)
     install_metrics(app)

@@ -40,6 +40,24 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--sub", default=None, help="subject; defaults to dev:<party>")
     issue.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
 
+    keys = sub.add_parser("keys", help="token signing keys").add_subparsers(
+        dest="action", required=True
+    )
+    keys.add_parser("list", help="list the keys: kid, current or retired, file")
+    keys.add_parser("rotate", help="make a new current key; the old one still verifies")
+    retire = keys.add_parser("retire", help="delete a retired key: its tokens stop verifying")
+    retire.add_argument("kid", help="the key's id, as `accord keys list` shows it")
+
+    client = sub.add_parser("client", help="machine clients (OAuth 2.0)").add_subparsers(
+        dest="action", required=True
+    )
+    create = client.add_parser("create", help="register a client; prints its secret once")
+    create.add_argument("--party", required=True, help="party code the client acts for")
+    create.add_argument("--role", required=True, action="append", help="role; repeat for several")
+    create.add_argument("--name", required=True, help="what the client is, for people")
+    revoke = client.add_parser("revoke", help="revoke a client: it gets no more tokens")
+    revoke.add_argument("client_id", metavar="CLIENT_ID")
+
     schema = sub.add_parser("schema", help="the GraphQL schema").add_subparsers(
         dest="action", required=True
     )

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from gateway.settings import get_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from auth.principal import Principal
+
 __all__ = [
     "audit_verify",
+    "client_create",
+    "client_revoke",
     "db_current",
     "db_downgrade",
     "db_upgrade",
     "demo_load",
+    "keys_list",
+    "keys_retire",
+    "keys_rotate",
     "schema_print",
     "serve_run",
     "token_issue",
@@ -107,6 +120,96 @@ async def token_issue(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def keys_list(_: argparse.Namespace) -> int:
+    from auth.tokens import SigningKeys
+
+    files = SigningKeys.files(get_settings().signing_key_file)
+    for key in files:
+        print(f"{key.kid}  {'current' if key.current else 'retired'}  {key.path}")
+    retired = sum(not key.current for key in files)
+    print(f"{len(files)} key(s): {len(files) - retired} current, {retired} retired")
+    return 0
+
+
+def keys_rotate(_: argparse.Namespace) -> int:
+    from auth.tokens import SigningKeys
+
+    path = get_settings().signing_key_file
+    old = [key.kid for key in SigningKeys.files(path) if key.current]
+    kid = SigningKeys.rotate(path)
+    for previous in old:
+        print(f"retired {previous}: it verifies the tokens it signed until `accord keys retire`")
+    print(f"new current key {kid}; restart the hub processes so that they sign with it")
+    return 0
+
+
+def keys_retire(args: argparse.Namespace) -> int:
+    from auth.tokens import SigningKeys
+
+    try:
+        removed = SigningKeys.retire(get_settings().signing_key_file, args.kid)
+    except ValueError as exc:
+        print(f"accord: {exc}", file=sys.stderr)
+        return 2
+    print(f"deleted {removed}; once the hub processes restart, tokens it signed are refused")
+    return 0
+
+
+async def client_create(args: argparse.Namespace) -> int:
+    from auth.errors import AccordError
+    from stakeholders.clients.service import register_client
+
+    try:
+        async with _admin_session() as session:
+            client = await register_client(
+                session, _operator(), party_code=args.party, name=args.name, roles=args.role
+            )
+    except AccordError as exc:
+        print(f"accord: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"client_id: {client.client_id}")
+    print(f"client_secret: {client.client_secret}")
+    print(
+        f"registered {client.name!r} for {client.party_code} ({', '.join(client.roles)}); "
+        "the secret is not stored and will not be shown again"
+    )
+    return 0
+
+
+async def client_revoke(args: argparse.Namespace) -> int:
+    from auth.errors import AccordError
+    from stakeholders.clients.service import revoke_client
+
+    try:
+        async with _admin_session() as session:
+            await revoke_client(session, _operator(), client_id=args.client_id)
+    except AccordError as exc:
+        print(f"accord: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"revoked {args.client_id}: it gets no more tokens; those it holds expire on their own")
+    return 0
+
+
+def _operator() -> Principal:
+    """Whoever runs the command, as the audit trail names them."""
+    from auth.principal import Principal
+
+    return Principal(sub="system:cli")
+
+
+@asynccontextmanager
+async def _admin_session() -> AsyncIterator[AsyncSession]:
+    """A session in one transaction, committed when the block succeeds."""
+    from gateway.db import Database
+
+    database = Database.from_url(get_settings().database_url)
+    try:
+        async with database.sessions() as session, session.begin():
+            yield session
+    finally:
+        await database.dispose()
 
 
 def schema_print(_: argparse.Namespace) -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request, Response
 from strawberry.fastapi import BaseContext
 
 from auth.tokens import SigningKeys
+from auth.trusted import TrustedIssuers
 from gateway.db import Database
 from gateway.identity import authenticate, rescope
 from gateway.settings import Settings
@@ -25,6 +26,7 @@ class Hub:
     settings: Settings
     database: Database
     keys: SigningKeys
+    trusted: TrustedIssuers = field(default_factory=TrustedIssuers)
 
 
 @dataclass
@@ -40,6 +42,7 @@ async def get_context(request: Request, response: Response) -> AsyncIterator[Hub
         issuer=hub.settings.issuer,
         audience=hub.settings.audience,
         database=hub.database,
+        trusted=hub.trusted,
     )
     async with hub.database.sessions() as session:
         yield HubContext(

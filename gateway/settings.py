@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     signing_key_file: Path = Path("./.accord/signing-key.pem")
     issuer: str = "http://127.0.0.1:8000"
     audience: str = "accord"
+    # Lifetime of access tokens from POST /oauth/token: short, since a JWT cannot be recalled.
+    access_token_ttl: int = Field(default=900, gt=0)
     trusted_issuers: list[dict[str, Any]] = Field(default_factory=list)
     max_depth: int = 12
     max_aliases: int = 30

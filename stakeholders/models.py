@@ -1,6 +1,7 @@
 """Every area's models, imported in data-flow order so the metadata is complete."""
 
 from stakeholders.audit.models import AuditChain, AuditEvent
+from stakeholders.clients.models import OAuthClient
 from stakeholders.db import Base
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import (
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Escalation",
+    "OAuthClient",
     "Participant",
     "Party",
     "Programme",
