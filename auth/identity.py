@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from auth.errors import Unauthenticated
 from auth.principal import Principal
@@ -22,6 +22,7 @@ class PartyScope:
     subtree: frozenset[int]
     programmes: frozenset[int]
     owned_programmes: frozenset[int]
+    programme_roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
 
 def check_roles(names: Iterable[str], kind: PartyKind) -> frozenset[Role]:
@@ -52,5 +53,6 @@ def build_principal(claims: TokenClaims, scope: PartyScope | None) -> Principal:
         subtree=scope.subtree,
         programmes=scope.programmes,
         owned_programmes=scope.owned_programmes,
+        programme_roles=scope.programme_roles,
         issuer=claims.issuer,
     )

@@ -132,7 +132,7 @@ TYPES: dict[str, TypeRule] = {
 # Types without rows of their own: a value is shown with the field that holds it.
 VALUE_TYPES = (
     frozenset({"Money", "Track", "Target", "EligibilityRule", "Participant", "AgreementParty"})
-    | frozenset({"PageInfo", "Viewer", "FieldPermission"})
+    | frozenset({"PageInfo", "Viewer", "ViewerProgramme", "FieldPermission"})
     | frozenset({"ProgrammeActions", "AgreementActions", "ResponsibilityActions"})
     | frozenset({"EscalationActions"})
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from auth.roles import Role
@@ -14,8 +15,9 @@ class Principal:
     """Who is calling and what their party reaches.
 
     `subtree` holds the ids of the token's party and every party below it (DHIS2-style
-    organisation units); `programmes` those in which a party of the subtree takes part, and
-    `owned_programmes` those a party of the subtree owns.
+    organisation units); `programmes` those in which a party of the subtree takes part,
+    `owned_programmes` those a party of the subtree owns, and `programme_roles` the roles the
+    subtree holds in each (OWNER, OPERATOR, HOST, FUNDER, ...).
     """
 
     sub: str | None = None
@@ -26,6 +28,9 @@ class Principal:
     subtree: frozenset[int] = frozenset()
     programmes: frozenset[int] = frozenset()
     owned_programmes: frozenset[int] = frozenset()
+    programme_roles: Mapping[int, frozenset[str]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
     issuer: str | None = field(default=None, compare=False)
 
     @property

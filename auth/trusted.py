@@ -98,7 +98,9 @@ class TrustedIssuer:
         """The hub's view of this issuer's verified claims: party and roles mapped."""
         # External scopes are the IdP's vocabulary, not the hub's: none is carried over.
         return TokenClaims(
-            sub=str(claims["sub"]),
+            # Two identity providers may both have a user "42": the issuer keeps them apart in
+            # the audit trail and wherever a subject is recorded.
+            sub=f"{self.issuer}#{claims['sub']}",
             party=self._party(claims),
             roles=self._roles(claims),
             scopes=(),

@@ -42,8 +42,8 @@ async def authenticate(
         scope = None
         if found is not None:
             party_id, kind, subtree = found
-            programmes, owned = await programme_reach(session, subtree, database.dialect)
-            scope = PartyScope(party_id, kind, subtree, programmes, owned)
+            reach = await programme_reach(session, subtree, database.dialect)
+            scope = PartyScope(party_id, kind, subtree, reach.programmes, reach.owned, reach.roles)
     return build_principal(claims, scope)
 
 
@@ -72,7 +72,10 @@ async def rescope(context: RequestContext) -> Principal:
     principal = context.principal
     if principal.is_anonymous:
         return principal
-    programmes, owned = await programme_reach(
-        context.session, principal.subtree, context.loaders.dialect
+    reach = await programme_reach(context.session, principal.subtree, context.loaders.dialect)
+    return dataclasses.replace(
+        principal,
+        programmes=reach.programmes,
+        owned_programmes=reach.owned,
+        programme_roles=reach.roles,
     )
-    return dataclasses.replace(principal, programmes=programmes, owned_programmes=owned)

@@ -119,7 +119,7 @@ def _apply_mutations(definition: StrawberryObjectDefinition, name_of: NameOf) ->
 
 def _route_directives(item: Any, grants: tuple[Any, ...]) -> None:
     """Tell a federation router what it can enforce itself: a token, or role scopes."""
-    directives = item.directives if item.directives is not None else []
+    directives = list(item.directives or ())
     present = {type(d) for d in directives}
     scopes = role_only_scopes(grants)
     if scopes is not None and RequiresScopes not in present:

@@ -8,8 +8,11 @@ from auth.policy import TYPES, may_read_somewhere, may_write_somewhere
 from stakeholders.common.resolvers import Info, one
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
+from stakeholders.programmes.enums import ParticipantRole
+from stakeholders.programmes.loaders import ProgrammeByIdLoader
+from stakeholders.programmes.types import Programme
 
-__all__ = ["FieldPermission", "Viewer", "ViewerQuery"]
+__all__ = ["FieldPermission", "Viewer", "ViewerProgramme", "ViewerQuery"]
 
 
 @strawberry.type(description="What the policy lets the caller do with one field of one type.")
@@ -18,6 +21,18 @@ class FieldPermission:
     field: str = strawberry.field(description="GraphQL field name.")
     read: bool = strawberry.field(description="You may read it on at least some rows.")
     write: bool = strawberry.field(description="An action you may do on some rows changes it.")
+
+
+@strawberry.type(description="A programme the caller's party subtree takes part in.")
+class ViewerProgramme:
+    roles: list[ParticipantRole] = strawberry.field(
+        description="The roles the caller's party subtree holds in it."
+    )
+    programme_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The programme.")
+    async def programme(self, info: Info) -> Programme | None:
+        return await one(info, ProgrammeByIdLoader, self.programme_pk, Programme.from_row)
 
 
 @strawberry.type(description="The caller, as the hub sees the token.")
@@ -30,6 +45,14 @@ class Viewer:
     @strawberry.field(description="The party the caller acts for.")
     async def party(self, info: Info) -> Party | None:
         return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+
+    @strawberry.field(description="The programmes your party subtree takes part in, with roles.")
+    def programmes(self, info: Info) -> list[ViewerProgramme]:
+        roles = info.context.principal.programme_roles
+        return [
+            ViewerProgramme(roles=sorted(ParticipantRole(r) for r in roles[pk]), programme_pk=pk)
+            for pk in sorted(roles)
+        ]
 
     @strawberry.field(
         description="Per type and field, whether you may read or change it (from the policy)."

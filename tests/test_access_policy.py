@@ -159,9 +159,10 @@ async def _principal(session, party: str | None, role: str | None, dialect: str)
     found = await subtree_of(session, party)
     assert found is not None
     party_id, kind, subtree = found
-    programmes, owned = await programme_reach(session, subtree, dialect)
+    reach = await programme_reach(session, subtree, dialect)
     claims = TokenClaims(f"test:{party.lower()}", party, (role,), (), "test")
-    return build_principal(claims, PartyScope(party_id, kind, subtree, programmes, owned))
+    scope = PartyScope(party_id, kind, subtree, reach.programmes, reach.owned, reach.roles)
+    return build_principal(claims, scope)
 
 
 def _selection(schema, type_name: str) -> list[str]:
@@ -365,3 +366,17 @@ async def test_viewer_can_flags_follow_the_policy_and_the_state(session, client_
     await session.commit()
     operator = (await client_for("OP-1", "operator_staff").execute(VIEWER_CAN, **ids))["data"]
     assert operator["r"]["viewerCan"]["updateResponsibilityProgress"] is False
+
+
+VIEWER_PROGRAMMES = "{ viewer { programmes { roles programme { code } } } }"
+
+
+async def test_viewer_lists_the_programmes_and_roles_of_its_party_subtree(session, client_for):
+    await build_world(session)
+    ministry = await client_for("MIN", "coordinator").execute(VIEWER_PROGRAMMES)
+    school = await client_for("UNI-SCHOOL", "university_staff").execute(VIEWER_PROGRAMMES)
+    # the ministry owns the programme and its department coordinates it: both are its subtree
+    assert ministry["data"]["viewer"]["programmes"] == [
+        {"roles": ["COORDINATOR", "DISTRICT", "OWNER"], "programme": {"code": "PROG-1"}}
+    ]
+    assert school["data"]["viewer"]["programmes"] == []

@@ -86,3 +86,35 @@ def test_restricted_fields_say_who_may_read_them():
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(p.title() for p in rest)
+
+
+def test_role_only_rules_tell_a_router_which_scopes_it_needs(monkeypatch):
+    # given: a type only auditors may read, whatever the row
+    from strawberry.federation.schema_directives import Authenticated, RequiresScopes
+
+    from auth.relations import ANY_ROW, SAME_AS_ROW, Grant, TypeRule
+    from auth.roles import Role
+
+    rule = TypeRule(
+        rows=(Grant(frozenset({Role.AUDITOR}), ANY_ROW),), fields={"total": SAME_AS_ROW}
+    )
+    monkeypatch.setitem(policy.TYPES, "FundLedger", rule)
+
+    @strawberry.type(name="FundLedger")
+    class FundLedger:
+        total: int
+
+    definition = FundLedger.__strawberry_definition__  # type: ignore[attr-defined]
+    # when
+    apply_policy([definition], lambda f: f.name)
+    # then
+    scopes = [d for d in definition.directives if isinstance(d, RequiresScopes)]
+    assert [d.scopes for d in scopes] == [[["auditor"]]]
+    assert not any(isinstance(d, Authenticated) for d in definition.directives)
+
+
+def test_relation_rules_ask_a_router_for_a_token_only():
+    sdl = build_schema().as_str()
+    assert 'type Responsibility implements Node @key(fields: "id") @authenticated {' in sdl
+    assert 'type Party implements Node @key(fields: "id") {' in sdl
+    assert "budget: Money @authenticated" in sdl

@@ -130,7 +130,7 @@ async def _viewer(http: httpx.AsyncClient, bearer: str) -> httpx.Response:
             RSA,
             "RS256",
             _claims,
-            {"sub": "kc-7f3a", "roles": ["operator_staff"], "party": {"code": "OP-1"}},
+            {"sub": f"{IDP}#kc-7f3a", "roles": ["operator_staff"], "party": {"code": "OP-1"}},
             id="RS256, operator staff",
         ),
         pytest.param(
@@ -141,7 +141,7 @@ async def _viewer(http: httpx.AsyncClient, bearer: str) -> httpx.Response:
                 org="provincial-committee",
                 realm_access={"roles": ["programme-lead", "offline_access"]},
             ),
-            {"sub": "kc-91b0", "roles": ["coordinator"], "party": {"code": "MIN"}},
+            {"sub": f"{IDP}#kc-91b0", "roles": ["coordinator"], "party": {"code": "MIN"}},
             id="ES256, ministry coordinator",
         ),
     ],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, literal, select, union_all
@@ -29,6 +31,7 @@ __all__ = [
     "PROGRAMMES",
     "RESPONSIBILITIES",
     "UPDATES",
+    "Reach",
     "programme_reach",
     "readable_agreements",
     "readable_escalations",
@@ -77,19 +80,29 @@ def with_agreement(_: Principal) -> Select[Any]:
     return select(AGREEMENT_PARTIES)
 
 
-async def programme_reach(
-    session: AsyncSession, subtree: Iterable[int], dialect: str
-) -> tuple[frozenset[int], frozenset[int]]:
-    """(programmes a party of `subtree` takes part in or owns, those it owns), one statement."""
+@dataclass(frozen=True)
+class Reach:
+    """The programmes a party subtree takes part in, those it owns, its roles in each."""
+
+    programmes: frozenset[int]
+    owned: frozenset[int]
+    roles: Mapping[int, frozenset[str]]
+
+
+async def programme_reach(session: AsyncSession, subtree: Iterable[int], dialect: str) -> Reach:
+    """What the parties of `subtree` reach through programmes, in one statement."""
     ids = list(subtree)
-    owned = select(PROGRAMMES.c.id.label("programme_id"), literal(1).label("owns")).where(
+    owned = select(PROGRAMMES.c.id.label("programme_id"), literal("OWNER").label("role")).where(
         in_keys(PROGRAMMES.c.owner_party_id, ids, dialect)
     )
-    joined = select(PARTICIPANTS.c.programme_id, literal(0).label("owns")).where(
+    joined = select(PARTICIPANTS.c.programme_id, PARTICIPANTS.c.role).where(
         in_keys(PARTICIPANTS.c.party_id, ids, dialect)
     )
-    rows = (await session.execute(union_all(owned, joined))).all()
-    return (
-        frozenset(r.programme_id for r in rows),
-        frozenset(r.programme_id for r in rows if r.owns),
+    roles: dict[int, set[str]] = defaultdict(set)
+    for row in (await session.execute(union_all(owned, joined))).all():
+        roles[row.programme_id].add(str(row.role))
+    return Reach(
+        programmes=frozenset(roles),
+        owned=frozenset(p for p, r in roles.items() if "OWNER" in r),
+        roles={p: frozenset(r) for p, r in roles.items()},
     )
