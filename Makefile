@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CODE := auth gateway schema stakeholders tests alembic/env.py
+CODE := auth gateway schema stakeholders tests bench alembic/env.py
 
-.PHONY: run test schema clean
+.PHONY: run test bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# PostgreSQL too when ACCORD_BENCH_DATABASE_URL is given (environment or `make bench VAR=...`).
+bench: $(STAMP)
+	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench
 
 schema: $(STAMP)
 	$(BIN)/accord schema print > schema/schema.graphql

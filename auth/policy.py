@@ -1,10 +1,10 @@
-"""The access policy, declared once as data: roles x types x fields x actions.
+"""The access policy: roles x types x fields x actions, declared once as data in auth.rules.
 
 Every rule is a tuple of grants; a grant names the roles it is for (None: anyone, even the
 anonymous caller) and the relation that must hold between the caller and the row (see
 auth.relations). The functions below answer every question the other packages ask of it.
 
-Default deny: a type, field or action that is not in this module cannot be read or done, and
+Default deny: a type, field or action that is not in auth.rules cannot be read or done, and
 the schema refuses to build with a field that has no rule.
 """
 
@@ -16,26 +16,17 @@ from typing import Any
 from auth.errors import Forbidden, Unauthenticated
 from auth.principal import ANONYMOUS, Principal
 from auth.relations import (
-    ACTOR,
-    ADDRESSEE,
     ANY_ROW,
-    ASSIGNEE,
     EVERY_KEY,
-    OWN_PARTY,
-    PARTICIPANT,
-    PROGRAMME_OWNER,
-    PUBLISHED,
-    RAISER,
     SAME_AS_ROW,
     EveryKey,
     FieldRule,
     Grant,
-    MutationRule,
     Relation,
     SameAsRow,
     TypeRule,
 )
-from auth.roles import STAFF_ROLES, Role
+from auth.rules import MUTATIONS, TYPES, VALUE_TYPES
 
 __all__ = [
     "EVERY_KEY",
@@ -51,6 +42,7 @@ __all__ = [
     "authorize",
     "can_read_field",
     "can_read_row",
+    "derived_keys",
     "describe",
     "field_rule",
     "may",
@@ -61,131 +53,6 @@ __all__ = [
     "role_only_scopes",
     "row_filter",
 ]
-
-
-def _anyone(*relations: Relation) -> tuple[Grant, ...]:
-    return tuple(Grant(None, r) for r in relations)
-
-
-AUDITOR = frozenset({Role.AUDITOR})
-COORDINATOR = frozenset({Role.COORDINATOR})
-STAFF = frozenset(STAFF_ROLES)
-AUDIT_ALL = Grant(AUDITOR, ANY_ROW)
-
-
-def _row_fields(names: str) -> dict[str, FieldRule]:
-    """Fields readable by whoever may see the row, named in one whitespace-separated string."""
-    return dict.fromkeys(names.split(), SAME_AS_ROW)
-
-
-TYPES: dict[str, TypeRule] = {
-    # Who is who is public: frontends need names and trees to show anything.
-    "Party": TypeRule(
-        rows=_anyone(ANY_ROW),
-        fields=_row_fields("id code name kind country parent children"),
-        columns={"party_id": "id"},
-    ),
-    # A programme is public once published; its draft and its budget stay inside.
-    "Programme": TypeRule(
-        rows=(*_anyone(PUBLISHED, PROGRAMME_OWNER), AUDIT_ALL),
-        fields={
-            **_row_fields(
-                "id code name owner status startsOn endsOn currency tracks targets "
-                "eligibilityRules priorityAudiences participants agreements responsibilities "
-                "escalations version viewerCan"
-            ),
-            "budget": (*_anyone(PARTICIPANT), AUDIT_ALL),
-        },
-        columns={"programme_id": "id"},
-    ),
-    "Agreement": TypeRule(
-        rows=(*_anyone(PARTICIPANT), AUDIT_ALL),
-        fields=_row_fields(
-            "id programme kind title reference signedOn parties responsibilities version viewerCan"
-        ),
-    ),
-    "Responsibility": TypeRule(
-        rows=(*_anyone(PARTICIPANT), AUDIT_ALL),
-        fields=_row_fields(
-            "id programme agreement assignee title description dueOn status progress "
-            "overdue version createdAt updatedAt updates escalations viewerCan"
-        ),
-    ),
-    "ProgressUpdate": TypeRule(
-        rows=(*_anyone(PARTICIPANT), AUDIT_ALL),
-        fields=_row_fields("id responsibility at author authorParty status progress note"),
-    ),
-    "Escalation": TypeRule(
-        rows=(*_anyone(RAISER, ADDRESSEE, PROGRAMME_OWNER), AUDIT_ALL),
-        fields=_row_fields(
-            "id programme responsibility raisedBy addressedTo subject description status "
-            "resolution raisedAt acknowledgedAt resolvedAt version viewerCan"
-        ),
-    ),
-    # The trail shows who did what: auditors see all of it, staff what their own party did.
-    "AuditEvent": TypeRule(
-        rows=(Grant(STAFF, ACTOR), AUDIT_ALL),
-        fields=_row_fields("id at actor actorParty action entityType entityId before after hash"),
-    ),
-}
-
-# Types without rows of their own: a value is shown with the field that holds it.
-VALUE_TYPES = (
-    frozenset({"Money", "Track", "Target", "EligibilityRule", "Participant", "AgreementParty"})
-    | frozenset({"PageInfo", "Viewer", "ViewerProgramme", "FieldPermission"})
-    | frozenset({"ProgrammeActions", "AgreementActions", "ResponsibilityActions"})
-    | frozenset({"EscalationActions"})
-)
-
-
-OWNER_COORDINATOR = (Grant(COORDINATOR, PROGRAMME_OWNER),)
-
-
-def _action(grants: tuple[Grant, ...], target: str, type_name: str, writes: str) -> MutationRule:
-    return MutationRule(grants, target, type_name, tuple(writes.split()))
-
-
-MUTATIONS: dict[str, MutationRule] = {
-    "createProgramme": _action(
-        (Grant(COORDINATOR, OWN_PARTY),),
-        "the owner party",
-        "Programme",
-        "code name owner status startsOn endsOn currency budget tracks targets "
-        "eligibilityRules priorityAudiences",
-    ),
-    "updateProgrammeStatus": _action(OWNER_COORDINATOR, "the programme", "Programme", "status"),
-    "addParticipant": _action(OWNER_COORDINATOR, "the programme", "Programme", "participants"),
-    "createAgreement": _action(
-        OWNER_COORDINATOR, "the programme", "Agreement", "kind title reference parties"
-    ),
-    "signAgreement": _action(
-        (Grant(STAFF, OWN_PARTY),), "the signing party", "Agreement", "parties signedOn"
-    ),
-    "assignResponsibility": _action(
-        OWNER_COORDINATOR,
-        "the programme",
-        "Responsibility",
-        "agreement assignee title description dueOn",
-    ),
-    "updateResponsibilityProgress": _action(
-        (Grant(STAFF, ASSIGNEE),), "the responsibility", "Responsibility", "status progress updates"
-    ),
-    "cancelResponsibility": _action(
-        OWNER_COORDINATOR, "the responsibility", "Responsibility", "status"
-    ),
-    "raiseEscalation": _action(
-        (Grant(STAFF, PARTICIPANT),),
-        "the programme",
-        "Escalation",
-        "subject description responsibility raisedBy addressedTo",
-    ),
-    "acknowledgeEscalation": _action(
-        (Grant(STAFF, ADDRESSEE),), "the escalation", "Escalation", "status acknowledgedAt"
-    ),
-    "resolveEscalation": _action(
-        (Grant(STAFF, ADDRESSEE),), "the escalation", "Escalation", "status resolution resolvedAt"
-    ),
-}
 
 
 def field_rule(type_name: str, field_name: str) -> FieldRule:
@@ -233,6 +100,20 @@ def may(principal: Principal, action: str, target: Any) -> bool:
     """Whether the policy lets the caller do `action` to `target` (what `viewerCan` shows)."""
     rule = MUTATIONS.get(action)
     return rule is not None and any(g.allows(principal, target) for g in rule.grants)
+
+
+def derived_keys(principal: Principal, type_name: str) -> dict[str, frozenset[Any]]:
+    """For each derived fact the type's rules use, the caller's keys (empty: never holds)."""
+    rule = TYPES[type_name]
+    grants = [*rule.rows, *(g for f in rule.fields.values() if isinstance(f, tuple) for g in f)]
+    out: dict[str, frozenset[Any]] = {}
+    for grant in grants:
+        relation = grant.relation
+        if relation.derived and relation.fact:
+            keys = relation.keys(principal) if principal.has_any_role(grant.roles) else frozenset()
+            assert not isinstance(keys, EveryKey), "a derived relation names its keys"
+            out[relation.fact] = out.get(relation.fact, frozenset()) | keys
+    return out
 
 
 def authorize(principal: Principal, action: str, target: Any) -> None:

@@ -19,13 +19,25 @@ __all__ = [
     "ADDRESSEE",
     "ANY_ROW",
     "ASSIGNEE",
+    "AUTHOR",
+    "EMPLOYER",
+    "ENROLLED_RESIDENT",
+    "EVALUATOR",
     "EVERY_KEY",
+    "HIRED",
+    "HOST",
+    "ISSUER",
+    "OPERATOR",
     "OWN_PARTY",
     "PARTICIPANT",
     "PROGRAMME_OWNER",
     "PUBLISHED",
     "RAISER",
+    "RESIDENT",
     "SAME_AS_ROW",
+    "TRAINEE_HOST",
+    "TRAINEE_OPERATOR",
+    "TRAINEE_PROGRAMME_OWNER",
     "EveryKey",
     "FieldRule",
     "Grant",
@@ -50,17 +62,25 @@ Keys = frozenset[Any] | EveryKey
 
 @dataclass(frozen=True)
 class Relation:
-    """A relation between the caller and a row: `row.<fact>` is one of `keys(caller)`."""
+    """A relation between the caller and a row: `row.<fact>` is one of `keys(caller)`.
+
+    A derived relation reaches the row through others (a trainee through the cohorts it is
+    enrolled in): the repository computes it in SQL, for the caller's keys, as a boolean column
+    named `fact` loaded with the row, so that the check in memory stays one attribute read.
+    """
 
     name: str
     fact: str | None
     keys: Callable[[Principal], Keys]
     words: str
+    derived: bool = False
 
     def holds(self, principal: Principal, row: Any) -> bool:
         keys = self.keys(principal)
         if isinstance(keys, EveryKey):
             return True
+        if self.derived:
+            return bool(keys) and bool(getattr(row, self.fact or "", False))
         return getattr(row, self.fact or "", None) in keys
 
 
@@ -90,6 +110,52 @@ ASSIGNEE = Relation("assignee", "assignee_party_id", _subtree, "of the assignee 
 RAISER = Relation("raiser", "raised_by_party_id", _subtree, "of the party that raised it")
 ADDRESSEE = Relation("addressee", "addressed_to_party_id", _subtree, "of the addressed party")
 ACTOR = Relation("actor", "actor_party_id", _subtree, "of the acting party")
+OPERATOR = Relation("operator", "operator_party_id", _subtree, "of the operator running it")
+HOST = Relation("host", "host_party_id", _subtree, "of the university hosting it")
+RESIDENT = Relation(
+    "resident", "residence_district_id", _subtree, "of the trainee's district of residence"
+)
+EVALUATOR = Relation("evaluator", "evaluator_party_id", _subtree, "of the evaluating party")
+ISSUER = Relation("issuer", "issuer_party_id", _subtree, "of the issuing party")
+EMPLOYER = Relation("employer", "employer_party_id", _subtree, "of the employer")
+AUTHOR = Relation("author", "author_party_id", _subtree, "of the party that wrote it")
+# Reached through enrolments: computed by the repositories (derived=True).
+TRAINEE_OPERATOR = Relation(
+    "trainee_operator",
+    "via_operator",
+    _subtree,
+    "of an operator running a cohort the trainee is enrolled in",
+    derived=True,
+)
+TRAINEE_HOST = Relation(
+    "trainee_host",
+    "via_host",
+    _subtree,
+    "of a university hosting a cohort the trainee is enrolled in",
+    derived=True,
+)
+TRAINEE_PROGRAMME_OWNER = Relation(
+    "trainee_programme_owner",
+    "via_owner",
+    lambda p: p.owned_programmes,
+    "of the owner of a programme the trainee is enrolled in",
+    derived=True,
+)
+ENROLLED_RESIDENT = Relation(
+    "enrolled_resident",
+    "via_resident",
+    _subtree,
+    "of the enrolled trainee's district of residence",
+    derived=True,
+)
+
+HIRED = Relation(
+    "hired",
+    "via_employer",
+    _subtree,
+    "of a sponsor that hired the trainee",
+    derived=True,
+)
 
 
 @dataclass(frozen=True)

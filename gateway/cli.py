@@ -67,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     audit.add_parser("verify", help="check the hash chain; non-zero exit on a break")
+
+    imports = sub.add_parser("import", help="load data from files").add_subparsers(
+        dest="action", required=True
+    )
+    trainees = imports.add_parser(
+        "trainees", help="enrol the trainees of a CSV export in a cohort (one transaction)"
+    )
+    trainees.add_argument("--cohort", required=True, help="cohort code, e.g. K1")
+    trainees.add_argument(
+        "--programme", default=None, help="programme code, when several have that cohort code"
+    )
+    trainees.add_argument("--dry-run", action="store_true", help="check everything, save nothing")
+    trainees.add_argument("file", metavar="FILE.csv", help="UTF-8 CSV, header row, `,` or `;`")
     return parser
 
 

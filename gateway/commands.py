@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gateway.settings import get_settings
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from auth.principal import Principal
+    from stakeholders.delivery.importing import ImportReport, TraineeTable
 
 __all__ = [
     "audit_verify",
@@ -23,6 +25,7 @@ __all__ = [
     "db_downgrade",
     "db_upgrade",
     "demo_load",
+    "import_trainees",
     "keys_list",
     "keys_retire",
     "keys_rotate",
@@ -199,6 +202,19 @@ def _operator() -> Principal:
     return Principal(sub="system:cli")
 
 
+def _operator_for(party_id: int) -> Principal:
+    """The person at the keyboard, acting for a party: imports are audited as theirs."""
+    import getpass
+
+    from auth.principal import Principal
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container may run under a uid with no name
+        user = "unknown"
+    return Principal(sub=f"system:cli:{user}", party_id=party_id)
+
+
 @asynccontextmanager
 async def _admin_session() -> AsyncIterator[AsyncSession]:
     """A session in one transaction, committed when the block succeeds."""
@@ -210,6 +226,56 @@ async def _admin_session() -> AsyncIterator[AsyncSession]:
             yield session
     finally:
         await database.dispose()
+
+
+async def import_trainees(args: argparse.Namespace) -> int:
+    from auth.errors import AccordError
+    from stakeholders.delivery.importing import read_trainee_table
+
+    try:
+        table = read_trainee_table(Path(args.file))
+        if table.ignored:
+            print(f"accord: ignoring column(s) {', '.join(table.ignored)}", file=sys.stderr)
+        report = await _import_table(args, table)
+    except AccordError as exc:
+        print(f"accord: {exc.message}", file=sys.stderr)
+        return 2
+    for line in report.lines(dry_run=args.dry_run):
+        print(line)
+    return report.exit_code
+
+
+async def _import_table(args: argparse.Namespace, table: TraineeTable) -> ImportReport:
+    """Every row in one transaction: committed at the end, or rolled back for a dry run."""
+    from gateway.db import Database
+    from stakeholders.db import WRITE_INTENT
+    from stakeholders.delivery import importing
+
+    database = Database.from_url(get_settings().database_url)
+    try:
+        async with database.sessions() as session:
+            # Take SQLite's write lock up front, as a mutation request does.
+            await session.connection(execution_options={WRITE_INTENT: True})
+            cohort, programme = await importing.find_cohort(
+                session, args.cohort, programme=args.programme
+            )
+            with importing.ProgressBar(sys.stderr, len(table.rows)) as bar:
+                report = await importing.import_trainees(
+                    session,
+                    _operator_for(cohort.operator_party_id),
+                    table=table,
+                    cohort=cohort,
+                    programme=programme,
+                    file=args.file,
+                    progress=bar,
+                )
+            if args.dry_run:
+                await session.rollback()
+            else:
+                await session.commit()
+    finally:
+        await database.dispose()
+    return report
 
 
 def schema_print(_: argparse.Namespace) -> int:

@@ -22,8 +22,10 @@ from schema.unit_of_work import UnitOfWork
 from schema.viewer import ViewerQuery
 from stakeholders.audit.types import AuditQuery
 from stakeholders.common.relay import Node
-from stakeholders.common.resolvers import Info, load_node
+from stakeholders.common.resolvers import Info, load_node, node_types
 from stakeholders.common.scalars import SCALARS
+from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
+from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
 from stakeholders.programmes.mutations import ProgrammeMutation
 from stakeholders.programmes.schema import ProgrammeQuery
@@ -34,14 +36,14 @@ FEDERATION_VERSION = "2.11"
 
 
 @strawberry.type(description="Read the coordinated work model; you see what the policy lets you.")
-class Query(ViewerQuery, PartyQuery, ProgrammeQuery, AuditQuery):
+class Query(ViewerQuery, PartyQuery, ProgrammeQuery, DeliveryQuery, OutcomeQuery, AuditQuery):
     @strawberry.field(description="Any object by its global ID; null when you may not see it.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await load_node(info.context, str(id))
 
 
 @strawberry.type(description="Change the work model; every change is checked and audited.")
-class Mutation(ProgrammeMutation):
+class Mutation(ProgrammeMutation, DeliveryMutation, OutcomeMutation):
     pass
 
 
@@ -67,6 +69,8 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30) -> AccordSchema:
         "query": Query,
         "mutation": Mutation,
         "federation_version": FEDERATION_VERSION,
+        # Types reached only through lazy connections would miss the _Entity union otherwise.
+        "types": node_types(),
         "config": StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
     }
     # A first build finds every type reachable from the roots; the policy is then attached to

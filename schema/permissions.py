@@ -13,7 +13,7 @@ from typing import Any
 
 from strawberry.extensions import FieldExtension
 from strawberry.federation.schema_directives import Authenticated, RequiresScopes
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.base import StrawberryObjectDefinition, StrawberryOptional
 from strawberry.types.field import StrawberryField
 from strawberry.types.private import is_private
 
@@ -103,6 +103,11 @@ def _apply_type(definition: StrawberryObjectDefinition, name_of: NameOf) -> None
         if grants is SAME_AS_ROW:
             continue
         assert isinstance(grants, tuple)
+        if not isinstance(field.type, StrawberryOptional):
+            raise PolicyError(
+                f"field {definition.name}.{name} is guarded, so it must be nullable: "
+                "a refused read resolves to null"
+            )
         _describe_once(field, f"Readable by: {describe(grants)}.")
         _route_directives(field, grants)
         if not any(isinstance(e, PolicyGuard) for e in field.extensions):

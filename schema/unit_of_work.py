@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 
 from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -37,6 +39,13 @@ class UnitOfWork(SchemaExtension):
             is_mutation = self.execution_context.operation_type == OperationType.MUTATION
         except RuntimeError:  # the document did not parse: there is no operation
             is_mutation = False
+        # A failed field can end the operation while a sibling's statement is still running:
+        # the loaders' lock makes the end wait for it, never cut the session under it.
+        loaders = getattr(context, "loaders", None)
+        async with loaders.idle() if loaders is not None else nullcontext():
+            await self._finish(session, is_mutation)
+
+    async def _finish(self, session: AsyncSession, is_mutation: bool) -> None:
         if not is_mutation:
             await session.rollback()
             return

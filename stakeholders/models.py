@@ -3,6 +3,8 @@
 from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.clients.models import OAuthClient
 from stakeholders.db import Base
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import (
     Agreement,
@@ -17,14 +19,22 @@ from stakeholders.programmes.models import (
 __all__ = [
     "Agreement",
     "AgreementParty",
+    "Assessment",
+    "Attendance",
     "AuditChain",
     "AuditEvent",
     "Base",
+    "Certificate",
+    "Cohort",
+    "Enrollment",
     "Escalation",
+    "FollowUp",
     "OAuthClient",
     "Participant",
     "Party",
+    "Placement",
     "Programme",
     "ProgressUpdate",
     "Responsibility",
+    "Trainee",
 ]

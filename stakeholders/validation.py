@@ -7,7 +7,14 @@ import re
 
 from stakeholders.errors import BadInput
 
-__all__ = ["CODE_PATTERN", "check_code", "check_currency", "check_period", "check_text"]
+__all__ = [
+    "CODE_PATTERN",
+    "check_code",
+    "check_currency",
+    "check_period",
+    "check_text",
+    "optional_text",
+]
 
 # Codes go into materialised paths and LIKE prefixes: no '/', '%' or '_'.
 CODE_PATTERN = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,38}[A-Z0-9])?")
@@ -45,6 +52,13 @@ def check_text(value: str, *, field: str, max_length: int, required: bool = True
     if "\x00" in text:
         raise BadInput(f"{field} must not contain NUL characters", field=field)
     return text
+
+
+def optional_text(value: str | None, *, field: str, max_length: int) -> str | None:
+    """Like check_text, but blank means absent (None)."""
+    if value is None or not value.strip():
+        return None
+    return check_text(value, field=field, max_length=max_length)
 
 
 def check_currency(value: str, *, field: str = "currency") -> str:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from sqlalchemy import select
 
 from auth import policy
 from auth.identity import PartyScope, build_principal
@@ -27,12 +29,16 @@ from schema.build import build_schema
 from stakeholders.audit.models import AuditEvent as AuditEventModel
 from stakeholders.audit.types import AuditEvent
 from stakeholders.common.relay import to_global_id
+from stakeholders.delivery.models import Enrollment as EnrollmentModel
+from stakeholders.delivery.types import Cohort, Enrollment, Trainee
+from stakeholders.outcomes.types import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.repository import subtree_of
 from stakeholders.parties.types import Party
 from stakeholders.programmes.enums import ParticipantRole, ProgrammeStatus
 from stakeholders.programmes.repository import programme_reach
 from stakeholders.programmes.types import Agreement, Programme
 from stakeholders.programmes.work_types import Escalation, ProgressUpdate, Responsibility
+from tests import delivery_factories as df
 from tests.factories import (
     add_participant,
     add_update,
@@ -122,7 +128,143 @@ async def _seed(session, client_for) -> list[Row]:
         )
         assert "errors" not in raised, raised
         extra.append(raised["data"]["raiseEscalation"]["escalation"]["id"])
-    return await _rows(session, world, draft, agreement, escalation, extra)
+    rows = await _rows(session, world, draft, agreement, escalation, extra)
+    return rows + await _delivery_rows(session, world)
+
+
+async def _delivery_rows(session, world) -> list[Row]:
+    """Two cohorts (OP-1 hosted by UNI; one run by UNI itself), two trainees of DIST-1, and
+    every outcome, so that each delivery relation holds for one party of each kind and not
+    for its neighbour."""
+    c1 = await df.create_cohort(
+        session,
+        world.programme,
+        world.operator,
+        host_party_id=world.university.id,
+        district_party_id=world.district.id,
+    )
+    c2 = await df.create_cohort(session, world.programme, world.university)
+    t1 = await df.create_trainee(session, **_personal(1), residence_district_id=world.district.id)
+    t2 = await df.create_trainee(session, **_personal(2), residence_district_id=world.district.id)
+    e1 = await df.enroll(
+        session, t1, c1, failed_rule=f"{CANARY}-rule-1", reason=f"{CANARY}-reason-1"
+    )
+    await df.enroll(session, t2, c1)
+    e3 = await df.enroll(session, t2, c2)
+    attendance = await df.mark_attendance(session, e1, dt.date(2025, 3, 3))
+    assessment = await df.assess(session, e1, world.university, score=72)
+    certificate = await df.certify(session, e1, assessment, world.operator)
+    placements = [
+        await df.place(session, e1, world.sponsor, job_title=f"{CANARY}-job-1"),
+        await df.place(session, e3, world.sponsor, job_title=f"{CANARY}-job-3"),
+    ]
+    follow_ups = [
+        await df.follow_up(session, e1, world.sponsor, f"{CANARY}-note-bank", world.sponsor),
+        await df.follow_up(session, e1, world.operator, f"{CANARY}-note-operator"),
+        await df.follow_up(session, e3, world.university, f"{CANARY}-note-university"),
+    ]
+    await session.commit()
+    people = {t.id: t for t in (t1, t2)}
+    enrollments = list((await session.execute(select(EnrollmentModel))).scalars())
+    objects: list[tuple[Any, dict[str, str]]] = [
+        (Cohort.from_row(c1), {}),
+        (Cohort.from_row(c2), {}),
+        *[
+            (_derived(Trainee, t, _trainee_facts(t, enrollments, placements)), _canaries(t))
+            for t in people.values()
+        ],
+        *[
+            (
+                _derived(Enrollment, e, _enrollment_facts(e, people, placements)),
+                {"failedRule": e.failed_rule, "reason": e.reason} if e.id == e1.id else {},
+            )
+            for e in enrollments
+        ],
+        (Attendance.from_row(attendance), {}),
+        (Assessment.from_row(assessment), {}),
+        (_derived(Certificate, certificate, _hired(certificate.enrollment_id, placements)), {}),
+        *[(Placement.from_row(p), {"jobTitle": p.job_title}) for p in placements],
+        *[(FollowUp.from_row(f), {"note": f.note}) for f in follow_ups],
+    ]
+    return [
+        Row(getattr(o, "type_name", type(o).__name__), str(o.id), o, canaries)
+        for o, canaries in objects
+    ]
+
+
+def _personal(n: int) -> dict[str, str]:
+    return {
+        "national_id": f"{CANARY}-nid-{n}",
+        "email": f"{CANARY}-{n}@example.vn",
+        "phone": f"{CANARY}-phone-{n}",
+        "employer_name": f"{CANARY}-employer-{n}",
+    }
+
+
+def _canaries(trainee) -> dict[str, str]:
+    return {
+        "nationalId": trainee.national_id,
+        "email": trainee.email,
+        "phone": trainee.phone,
+        "employer": trainee.employer_name,
+    }
+
+
+# Derived facts depend on the caller: the test computes them itself, from the seeded rows, as
+# functions of the principal, and the policy is asked with those.
+@dataclass
+class Derived:
+    type_name: str
+    id: str
+    of: Any  # principal -> the strawberry object with that principal's derived facts
+
+    def __call__(self, principal: Principal) -> Any:
+        return self.of(principal)
+
+
+def _derived(cls, model, facts) -> Derived:
+    columns = {c.key: getattr(model, c.key) for c in model.__mapper__.column_attrs}
+
+    def of(principal: Principal):
+        return cls.from_row(SimpleNamespace(**columns, **facts(principal)))
+
+    return Derived(cls.__name__, cls.from_row(SimpleNamespace(**columns)).id, of)
+
+
+def _in(party_id, principal: Principal) -> bool:
+    return party_id is not None and party_id in principal.subtree
+
+
+def _hired(enrollment_id: int, placements):
+    def facts(p: Principal):
+        employers = [x.employer_party_id for x in placements if x.enrollment_id == enrollment_id]
+        return {"via_employer": any(_in(e, p) for e in employers)}
+
+    return facts
+
+
+def _trainee_facts(trainee, enrollments, placements):
+    mine = [e for e in enrollments if e.trainee_id == trainee.id]
+
+    def facts(p: Principal):
+        return {
+            "via_operator": any(_in(e.operator_party_id, p) for e in mine),
+            "via_host": any(_in(e.host_party_id, p) for e in mine),
+            "via_owner": any(e.programme_id in p.owned_programmes for e in mine),
+            "via_employer": any(
+                _in(x.employer_party_id, p) for x in placements if x.trainee_id == trainee.id
+            ),
+        }
+
+    return facts
+
+
+def _enrollment_facts(enrollment, people, placements):
+    def facts(p: Principal):
+        resident = _in(people[enrollment.trainee_id].residence_district_id, p)
+        return {"via_resident": resident, **_hired(enrollment.id, placements)(p)}
+
+    return facts
 
 
 async def _rows(session, world, draft, agreement, escalation, extra) -> list[Row]:
@@ -190,13 +332,10 @@ def _errors_at(body: dict[str, Any]) -> dict[str, str]:
 
 def _expect(principal: Principal, row: Row, field: str) -> str:
     """What the policy says: 'read', 'forbidden' (row seen, field not) or 'absent'."""
-    if not policy.can_read_row(principal, row.type_name, row.facts):
+    facts = row.facts(principal) if callable(row.facts) else row.facts
+    if not policy.can_read_row(principal, row.type_name, facts):
         return "absent"
-    return (
-        "read"
-        if policy.can_read_field(principal, row.type_name, field, row.facts)
-        else ("forbidden")
-    )
+    return "read" if policy.can_read_field(principal, row.type_name, field, facts) else "forbidden"
 
 
 def _applicable(grants, role: str | None) -> list:

@@ -83,3 +83,20 @@ async def test_only_auditors_and_actors_read_the_trail(session, client_for):
     assert auditor["data"]["auditEvents"]["totalCount"] == 4
     assert operator["data"]["auditEvents"]["totalCount"] == 0
     assert anonymous["data"]["auditEvents"]["totalCount"] == 0
+
+
+def test_the_catalogue_rules_speak_the_rule_engine_vocabulary():
+    # A mechanical rule with a value outside its enum would refuse every applicant.
+    from stakeholders.delivery.enrolling import MECHANICAL
+    from stakeholders.delivery.enums import EducationLevel, EmploymentStatus
+    from stakeholders.demo.catalogue import PROGRAMMES
+
+    vocabulary = {
+        "EDUCATION_LEVEL": {e.value for e in EducationLevel},
+        "EMPLOYMENT_STATUS": {e.value for e in EmploymentStatus},
+    }
+    assert set(vocabulary) == set(MECHANICAL)
+    rules = [r for p in PROGRAMMES for r in p.eligibility_rules if r["criterion"] in vocabulary]
+    assert rules, "the catalogue has mechanical rules"
+    for rule in rules:
+        assert set(rule["allowed"]) <= vocabulary[rule["criterion"]], rule

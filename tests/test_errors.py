@@ -75,3 +75,20 @@ async def test_malformed_or_unknown_ids(bad_id, session, anonymous_client):
         assert _codes(body) == ["BAD_INPUT"]
     else:
         assert body["data"]["node"] is None
+
+
+async def test_a_failed_root_field_leaves_its_siblings_standing(session, anonymous_client):
+    # given the published programme of a small world
+    await build_world(session)
+    # when one root field fails while its siblings read
+    body = await anonymous_client.execute(
+        """{ missing: programme(code: "NOPE") { code }
+             big: programmes(first: 1000) { totalCount }
+             programmes(first: 5) { totalCount }
+             parties(first: 5) { totalCount } }"""
+    )
+    # then the failure is coded, and the other answers stand
+    assert _codes(body) == ["LIMIT_EXCEEDED"]
+    assert body["data"]["big"] is None and body["data"]["missing"] is None
+    assert body["data"]["programmes"]["totalCount"] == 1
+    assert body["data"]["parties"]["totalCount"] == 10

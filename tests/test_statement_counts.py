@@ -100,3 +100,88 @@ async def _populate_more(session) -> None:
             for u in range(3):
                 await add_update(session, responsibility, assignee, f"mise à jour {u}")
     await session.commit()
+
+
+DELIVERY = """
+{
+  programmes { edges { node {
+    cohorts { edges { node {
+      code
+      enrollments { totalCount edges { node {
+        status
+        trainee { fullName residenceDistrict { name } }
+        certificate { number }
+      } } }
+    } } }
+  } } }
+}
+"""
+
+
+async def _delivery(session, *, cohorts: int, per_cohort: int) -> None:
+    from tests import delivery_factories as df
+
+    ministry = await create_party(session, "MIN", PartyKind.MINISTRY)
+    operator = await create_party(session, "OP", PartyKind.OPERATOR)
+    districts = [
+        await create_party(session, f"D-{i}", PartyKind.DISTRICT, parent=ministry) for i in range(3)
+    ]
+    programme = await create_programme(session, ministry)
+    await add_participant(session, programme, operator, ParticipantRole.OPERATOR)
+    for _ in range(cohorts):
+        cohort = await df.create_cohort(session, programme, operator, capacity=100)
+        for n in range(per_cohort):
+            district = districts[n % len(districts)]
+            trainee = await df.create_trainee(session, residence_district_id=district.id)
+            enrollment = await df.enroll(session, trainee, cohort, status="COMPLETED")
+            if n % 2:
+                passed = await df.assess(session, enrollment, operator, score=80)
+                await df.certify(session, enrollment, passed, operator)
+    await session.commit()
+
+
+async def test_nested_delivery_reads_cost_one_statement_per_level(backend, session, client_for):
+    # given: 1 cohort of 1 trainee, then (in a fresh world) 6 cohorts of 12
+    await _delivery(session, cohorts=1, per_cohort=1)
+    small, _ = await _delivery_statements(backend, client_for)
+    await _wipe(session)
+    await _delivery(session, cohorts=6, per_cohort=12)
+    # when
+    large, body = await _delivery_statements(backend, client_for)
+    # then: the same count whatever the rows, and all 72 enrolments came back
+    cohorts = body["data"]["programmes"]["edges"][0]["node"]["cohorts"]["edges"]
+    assert sum(c["node"]["enrollments"]["totalCount"] for c in cohorts) == 72
+    assert large == small, (small, large)
+    print(f"nested delivery query: {large} SQL statements for 1 and for 72 enrolments")
+    # 2 for the caller + one per list (programmes, cohorts, enrolments): the trainee, its
+    # district and the certificate are to-one, read in the enrolments' statement
+    assert large <= 2 + 3, f"{large} statements"
+
+
+async def _delivery_statements(backend, client_for) -> tuple[int, dict]:
+    client = client_for("MIN", "coordinator")
+    with backend.counter.counting() as statements:
+        body = await client.execute(DELIVERY)
+    assert "errors" not in body, body
+    return len(statements), body
+
+
+async def _wipe(session) -> None:
+    from sqlalchemy import delete
+
+    from stakeholders.models import (
+        Assessment,
+        Certificate,
+        Cohort,
+        Enrollment,
+        Participant,
+        Party,
+        Programme,
+        Trainee,
+    )
+
+    for model in (Certificate, Assessment, Enrollment, Trainee, Cohort, Participant, Programme):
+        await session.execute(delete(model))
+    await session.execute(delete(Party).where(Party.parent_id.is_not(None)))
+    await session.execute(delete(Party))
+    await session.commit()

@@ -69,8 +69,8 @@ class AuditEvent(Node, Entity):
         )
 
     @strawberry.field(description="The party the actor acted for.")
-    async def actor_party(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.actor_party_id, Party.from_row)
+    def actor_party(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.actor_party_id, Party.from_row)
 
 
 register_node("AuditEvent", AuditEventByIdLoader, AuditEvent.from_row)
@@ -86,7 +86,7 @@ class AuditQuery:
         after: After = None,
         entity_id: strawberry.ID | None = None,
         action: str | None = None,
-    ) -> Connection[AuditEvent]:
+    ) -> Connection[AuditEvent] | None:
         request = page_request(first, after, info.context.max_page_size)
         stmt = readable_events(info.context.principal)
         if entity_id is not None:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy import Row
+from strawberry.types.nodes import SelectedField
 
 from stakeholders.common.context import RequestContext
-from stakeholders.common.loading import ByKey, PagesByKey, RowFilter
+from stakeholders.common.loading import ByKey, Join, PagesByKey, RowFilter
 from stakeholders.common.relay import Connection, decode_global_id, page_request, to_connection
 
-__all__ = ["NO_FILTER", "Entity", "load_node", "one", "paged", "register_node"]
+__all__ = [
+    "NO_FILTER",
+    "Entity",
+    "load_node",
+    "node_types",
+    "one",
+    "paged",
+    "register_node",
+]
 
 T = TypeVar("T")
 Info = strawberry.Info[RequestContext, None]
@@ -24,6 +34,12 @@ _NODES: dict[str, tuple[type[ByKey], Callable[[Row[Any]], Any]]] = {}
 def register_node(type_name: str, loader: type[ByKey], convert: Callable[[Row[Any]], Any]) -> None:
     """Make `type_name` reachable by global ID, loaded by `loader` and built by `convert`."""
     _NODES[type_name] = (loader, convert)
+
+
+def node_types() -> list[type]:
+    """Every registered node type (each `convert` is its class's from_row)."""
+    # getattr: to mypy a Callable has no __self__.
+    return [getattr(convert, "__self__") for _, convert in _NODES.values()]  # noqa: B009
 
 
 async def load_node(context: RequestContext, global_id: str, expected: str | None = None) -> Any:
@@ -45,13 +61,26 @@ class Entity:
         return await load_node(info.context, str(id), expected=name)
 
 
-async def one(
+def one(
     info: Info, loader: type[ByKey], key: Hashable | None, convert: Callable[[Row[Any]], T]
-) -> T | None:
-    """A to-one relation through the request's loader; None when absent or not readable."""
+) -> Any:
+    """A to-one relation through the request's loader; None when absent or not readable.
+
+    The object itself when the loader holds the row already (joined into its parent's
+    statement), else an awaitable of it: a resolver that returns this stays synchronous on a
+    hit, which spares a coroutine and a task per row of a large list.
+    """
     if key is None:
         return None
-    row = await info.context.loaders.get(loader).load(key)
+    rows = info.context.loaders.get(loader)
+    hit, row = rows.cached(key)
+    if hit:
+        return convert(row) if row is not None else None
+    return _converted(rows.load(key), convert)
+
+
+async def _converted(pending: Awaitable[Any], convert: Callable[[Row[Any]], T]) -> T | None:
+    row = await pending
     return convert(row) if row is not None else None
 
 
@@ -63,8 +92,44 @@ async def paged(
     first: int | None,
     after: str | None,
     row_filter: RowFilter = NO_FILTER,
+    joins: tuple[Join, ...] = (),
 ) -> Connection[T]:
-    """A to-many relation, one page of it, batched with the same page of sibling parents."""
+    """A to-many relation, one page of it, batched with the same page of sibling parents.
+
+    `joins` are to-one relations of the listed type that may be read in the same statement;
+    those the query selects are.
+    """
     request = page_request(first, after, info.context.max_page_size)
-    page = await info.context.loaders.get(loader, request, row_filter).load(key)
+    wanted = _selected_joins(_node_selections(info), joins) if joins else ()
+    page = await info.context.loaders.get(loader, request, row_filter, wanted).load(key)
     return to_connection(page, convert)
+
+
+def _names(selections: Any) -> dict[str, Any]:
+    """Field name -> its sub-selections, looking through fragments."""
+    found: dict[str, Any] = {}
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            found.setdefault(selection.name, []).extend(selection.selections)
+        else:  # inline fragment or fragment spread
+            for name, inner in _names(selection.selections).items():
+                found.setdefault(name, []).extend(inner)
+    return found
+
+
+def _node_selections(info: Info) -> list[Any]:
+    """What the query selects under `edges { node { ... } }` of the current field."""
+    found: list[Any] = []
+    for field in info.selected_fields:
+        edges = _names(field.selections).get("edges", [])
+        found.extend(_names(edges).get("node", []))
+    return found
+
+
+def _selected_joins(selections: list[Any], joins: tuple[Join, ...]) -> tuple[Join, ...]:
+    names = _names(selections)
+    return tuple(
+        replace(join, then=_selected_joins(names[join.field], join.then))
+        for join in joins
+        if join.field in names
+    )

@@ -20,6 +20,7 @@ from stakeholders.demo.catalogue.entries import (
     ResponsibilityEntry,
     demo_sub,
 )
+from stakeholders.demo.scale import load_full
 from stakeholders.parties.models import Party
 from stakeholders.parties.repository import path_of
 from stakeholders.programmes.models import (
@@ -44,6 +45,10 @@ class Tally:
     skipped: int = 0
 
 
+# Tallies that only the full scale fills, and shows.
+FULL_ONLY = {"full": True}
+
+
 @dataclass
 class DemoSummary:
     """What one load created and what it found already there."""
@@ -54,10 +59,22 @@ class DemoSummary:
     agreements: Tally = field(default_factory=Tally)
     responsibilities: Tally = field(default_factory=Tally)
     escalations: Tally = field(default_factory=Tally)
+    cohorts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    trainees: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    enrollments: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    attendance: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    assessments: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    certificates: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    placements: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    follow_ups: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
 
     def line(self) -> str:
         """One line for the end of `accord demo load`."""
-        tallies = [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "scale"]
+        tallies = [
+            (f.name.replace("_", "-"), getattr(self, f.name))
+            for f in fields(self)
+            if f.name != "scale" and (self.scale == "full" or not f.metadata.get("full"))
+        ]
         created = ", ".join(f"{t.created} {name}" for name, t in tallies)
         skipped = ", ".join(f"{t.skipped} {name}" for name, t in tallies)
         return f"demo ({self.scale}): created {created}; skipped (already there) {skipped}"
@@ -68,12 +85,14 @@ async def load_demo(
     *,
     scale: str = "small",
     progress: Callable[[str], None] | None = None,
+    factor: float = 1.0,
 ) -> DemoSummary:
     """Add the four source programmes and their parties; flushes, the caller commits.
 
     Parties are keyed by code and a programme (with everything under it) is created only when
-    its code is new, so a second run adds nothing. `full` loads the same as `small` for now:
-    delivery data at the real sizes comes with the delivery area.
+    its code is new, so a second run adds nothing. `full` then adds the programmes' delivery
+    (cohorts, trainees, enrolments and their outcomes) at the real sizes times `factor`, to
+    programmes that have none yet (see stakeholders.demo.scale).
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
@@ -91,7 +110,24 @@ async def load_demo(
         else:
             _report(progress, f"programme {entry.code}: loading")
             await _load_programme(session, entry, parties, summary)
+    if scale == "full":
+        await _load_delivery(session, summary, factor, progress)
     return summary
+
+
+async def _load_delivery(
+    session: AsyncSession,
+    summary: DemoSummary,
+    factor: float,
+    progress: Callable[[str], None] | None,
+) -> None:
+    # The generator reads the programmes and parties back through SQL: they must be flushed.
+    await session.flush()
+    loaded = await load_full(session, SYSTEM, factor=factor, progress=progress)
+    for name, counted in loaded.items():
+        tally = getattr(summary, name)
+        tally.created += counted.created
+        tally.skipped += counted.skipped
 
 
 async def _load_parties(

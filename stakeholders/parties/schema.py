@@ -28,7 +28,7 @@ class PartyQuery:
         ] = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Party]:
+    ) -> Connection[Party] | None:
         request = page_request(first, after, info.context.max_page_size)
         stmt = readable_parties(info.context.principal)
         if kind is not None:

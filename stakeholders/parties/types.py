@@ -42,8 +42,8 @@ class Party(Node, Entity):
         )
 
     @strawberry.field(description="The party above this one in its tree.")
-    async def parent(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.parent_id, Party.from_row)
+    def parent(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.parent_id, Party.from_row)
 
     @strawberry.field(description="The parties directly below this one.")
     async def children(

@@ -48,6 +48,8 @@ class Programme(Base):
     __table_args__ = (
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period"),
         CheckConstraint("budget_minor IS NULL OR budget_minor >= 0", name="budget"),
+        CheckConstraint("minimum_attendance BETWEEN 0 AND 100", name="minimum_attendance"),
+        CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -63,6 +65,9 @@ class Programme(Base):
     targets: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     eligibility_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     priority_audiences: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # Delivery rules: share of session days to attend to complete, score (of 100) to pass.
+    minimum_attendance: Mapped[int] = mapped_column(Integer, default=80, server_default="80")
+    pass_mark: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -72,6 +72,8 @@ class CreateProgrammeInput:
     targets: list[TargetInput] = strawberry.field(default_factory=list)
     eligibility_rules: list[EligibilityRuleInput] = strawberry.field(default_factory=list)
     priority_audiences: list[str] = strawberry.field(default_factory=list)
+    minimum_attendance: int = 80
+    pass_mark: int = 50
 
 
 @strawberry.input(description="Move a programme to its next status.")
@@ -229,6 +231,8 @@ def _spec(data: CreateProgrammeInput) -> service.ProgrammeSpec:
             for r in data.eligibility_rules
         ],
         priority_audiences=data.priority_audiences,
+        minimum_attendance=data.minimum_attendance,
+        pass_mark=data.pass_mark,
     )
 
 

@@ -43,7 +43,7 @@ class ProgrammeQuery:
         first: First = None,
         after: After = None,
         status: list[ProgrammeStatus] | None = None,
-    ) -> Connection[Programme]:
+    ) -> Connection[Programme] | None:
         request = page_request(first, after, info.context.max_page_size)
         stmt = repo.readable_programmes(info.context.principal)
         if status is not None:
@@ -67,7 +67,7 @@ class ProgrammeQuery:
         status: list[ResponsibilityStatus] | None = None,
         overdue: bool | None = None,
         due_before: dt.date | None = None,
-    ) -> Connection[Responsibility]:
+    ) -> Connection[Responsibility] | None:
         request = page_request(first, after, info.context.max_page_size)
         row_filter = await ResponsibilityFilter.build(info, assignee, status, overdue, due_before)
         table = repo.RESPONSIBILITIES
@@ -87,7 +87,7 @@ class ProgrammeQuery:
         after: After = None,
         programme: ProgrammeCode = None,
         status: list[EscalationStatus] | None = None,
-    ) -> Connection[Escalation]:
+    ) -> Connection[Escalation] | None:
         request = page_request(first, after, info.context.max_page_size)
         table = repo.ESCALATIONS
         stmt = repo.readable_escalations(info.context.principal)

@@ -107,6 +107,8 @@ class ProgrammeSpec:
     targets: Sequence[dict[str, Any]]
     eligibility_rules: Sequence[dict[str, Any]]
     priority_audiences: Sequence[str]
+    minimum_attendance: int = 80
+    pass_mark: int = 50
 
 
 def _documents(spec: ProgrammeSpec) -> dict[str, Any]:
@@ -140,6 +142,10 @@ def _checked(spec: ProgrammeSpec) -> dict[str, Any]:
     check_period(spec.starts_on, spec.ends_on, field="endsOn")
     if spec.budget_minor is not None and spec.budget_minor < 0:
         raise BadInput("budget must not be negative", field="budget")
+    if not 0 <= spec.minimum_attendance <= 100:
+        raise BadInput("minimumAttendance is a percentage (0 to 100)", field="minimumAttendance")
+    if not 0 <= spec.pass_mark <= 100:
+        raise BadInput("passMark is a score out of 100", field="passMark")
     documents = _documents(spec)
     codes = [t["code"] for t in documents["tracks"]]
     if len(set(codes)) != len(codes):
@@ -157,6 +163,8 @@ def _checked(spec: ProgrammeSpec) -> dict[str, Any]:
         "ends_on": spec.ends_on,
         "currency": check_currency(spec.currency),
         "budget_minor": spec.budget_minor,
+        "minimum_attendance": spec.minimum_attendance,
+        "pass_mark": spec.pass_mark,
         "targets": [
             {
                 **t,

@@ -26,6 +26,7 @@ from stakeholders.programmes.enums import (
 from stakeholders.programmes.filters import EscalationFilter, ResponsibilityFilter
 
 if TYPE_CHECKING:
+    from stakeholders.delivery.types import Cohort
     from stakeholders.programmes.work_types import Escalation, Responsibility
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 WORK = "stakeholders.programmes.work_types"
+DELIVERY = "stakeholders.delivery.types"
 
 for _enum, _words in (
     (ProgrammeStatus, "A programme's life: drafted, running, closed."),
@@ -86,8 +88,8 @@ class Participant:
     party_pk: strawberry.Private[int]
 
     @strawberry.field(description="The participating party.")
-    async def party(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+    def party(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.party_pk, Party.from_row)
 
 
 def _dates(value: str) -> dt.date:
@@ -126,6 +128,10 @@ class Programme(Node, Entity):
     priority_audiences: list[str] = strawberry.field(
         description="Audiences served first (e.g. WOMEN, QPV, RURAL)."
     )
+    minimum_attendance: int = strawberry.field(
+        description="Share of session days (in %) a trainee attends to complete."
+    )
+    pass_mark: int = strawberry.field(description="Score (out of 100) that passes the test.")
     version: int = strawberry.field(description="Changes with every update; send it back.")
     programme_id: strawberry.Private[int]
     owner_party_id: strawberry.Private[int]
@@ -153,6 +159,8 @@ class Programme(Node, Entity):
             ],
             eligibility_rules=[EligibilityRule(**r) for r in row.eligibility_rules or []],
             priority_audiences=list(row.priority_audiences or []),
+            minimum_attendance=row.minimum_attendance,
+            pass_mark=row.pass_mark,
             version=row.version,
             programme_id=row.id,
             owner_party_id=row.owner_party_id,
@@ -173,8 +181,8 @@ class Programme(Node, Entity):
         )
 
     @strawberry.field(description="The party that owns and runs the programme.")
-    async def owner(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.owner_party_id, Party.from_row)
+    def owner(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.owner_party_id, Party.from_row)
 
     @strawberry.field(description="The budget envelope.")
     def budget(self) -> Money | None:
@@ -226,6 +234,19 @@ class Programme(Node, Entity):
             row_filter,
         )
 
+    @strawberry.field(description="Its cohorts (classes) you may see.")
+    async def cohorts(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Annotated[Cohort, strawberry.lazy(DELIVERY)]]:
+        # Delivery comes after programmes in the data flow: this one field reaches forward,
+        # lazily, so that the contract's Programme.cohorts needs no import cycle.
+        from stakeholders.delivery.loaders import CohortsByProgrammeLoader
+        from stakeholders.delivery.types import Cohort
+
+        return await paged(
+            info, CohortsByProgrammeLoader, self.programme_id, Cohort.from_row, first, after
+        )
+
     @strawberry.field(description="Escalations raised under this programme.")
     async def escalations(
         self,
@@ -254,8 +275,8 @@ class AgreementParty:
     party_pk: strawberry.Private[int]
 
     @strawberry.field(description="The party.")
-    async def party(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+    def party(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.party_pk, Party.from_row)
 
 
 @strawberry.federation.type(keys=["id"], description="A convention, procurement lot or grant.")
@@ -284,8 +305,8 @@ class Agreement(Node, Entity):
         )
 
     @strawberry.field(description="The programme it serves.")
-    async def programme(self, info: Info) -> Programme | None:
-        return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+    def programme(self, info: Info) -> Programme | None:
+        return one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
 
     @strawberry.field(description="What the policy lets you do to it now.")
     async def viewer_can(self, info: Info) -> AgreementActions:

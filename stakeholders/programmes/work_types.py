@@ -86,16 +86,16 @@ class Responsibility(Node, Entity):
         )
 
     @strawberry.field(description="The programme it belongs to.")
-    async def programme(self, info: Info) -> Programme | None:
-        return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+    def programme(self, info: Info) -> Programme | None:
+        return one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
 
     @strawberry.field(description="The agreement it carries out, if any.")
-    async def agreement(self, info: Info) -> Agreement | None:
-        return await one(info, ld.AgreementByIdLoader, self.agreement_id, Agreement.from_row)
+    def agreement(self, info: Info) -> Agreement | None:
+        return one(info, ld.AgreementByIdLoader, self.agreement_id, Agreement.from_row)
 
     @strawberry.field(description="The party responsible.")
-    async def assignee(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.assignee_party_id, Party.from_row)
+    def assignee(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.assignee_party_id, Party.from_row)
 
     @strawberry.field(description="Its history of progress reports, oldest first.")
     async def updates(
@@ -150,12 +150,12 @@ class ProgressUpdate(Node, Entity):
         )
 
     @strawberry.field(description="The party the author acted for.")
-    async def author_party(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.author_party_id, Party.from_row)
+    def author_party(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.author_party_id, Party.from_row)
 
     @strawberry.field(description="The responsibility reported on.")
-    async def responsibility(self, info: Info) -> Responsibility | None:
-        return await one(
+    def responsibility(self, info: Info) -> Responsibility | None:
+        return one(
             info, ld.ResponsibilityByIdLoader, self.responsibility_pk, Responsibility.from_row
         )
 
@@ -206,22 +206,22 @@ class Escalation(Node, Entity):
         )
 
     @strawberry.field(description="The programme concerned.")
-    async def programme(self, info: Info) -> Programme | None:
-        return await one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+    def programme(self, info: Info) -> Programme | None:
+        return one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
 
     @strawberry.field(description="The responsibility concerned, if any.")
-    async def responsibility(self, info: Info) -> Responsibility | None:
-        return await one(
+    def responsibility(self, info: Info) -> Responsibility | None:
+        return one(
             info, ld.ResponsibilityByIdLoader, self.responsibility_pk, Responsibility.from_row
         )
 
     @strawberry.field(description="The party that raised it.")
-    async def raised_by(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.raised_by_party_id, Party.from_row)
+    def raised_by(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.raised_by_party_id, Party.from_row)
 
     @strawberry.field(description="The party it is addressed to.")
-    async def addressed_to(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.addressed_to_party_id, Party.from_row)
+    def addressed_to(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.addressed_to_party_id, Party.from_row)
 
 
 register_node("Responsibility", ld.ResponsibilityByIdLoader, Responsibility.from_row)

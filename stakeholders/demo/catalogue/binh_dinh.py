@@ -272,7 +272,7 @@ PROGRAMME = ProgrammeEntry(
     eligibility_rules=(
         {
             "criterion": "EMPLOYMENT_STATUS",
-            "allowed": ["PUBLIC_SECTOR"],
+            "allowed": ["CIVIL_SERVANT"],
             "description": "Officials, civil servants and public employees of Party, State and "
             "Fatherland Front bodies at all levels, and of the provincial police.",
         },

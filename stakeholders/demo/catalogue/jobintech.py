@@ -328,7 +328,7 @@ PROGRAMME = ProgrammeEntry(
     eligibility_rules=(
         {
             "criterion": "EMPLOYMENT_STATUS",
-            "allowed": ["STUDENT", "GRADUATE", "CAREER_CHANGER"],
+            "allowed": ["STUDENT", "FINAL_YEAR_STUDENT", "JOB_SEEKER", "EMPLOYEE"],
             "description": "Young students and graduates of any discipline; from 2024 also "
             "professionals retraining for digital jobs.",
         },

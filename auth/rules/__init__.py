@@ -1,0 +1,28 @@
+"""The policy's tables, one module per area, merged here; auth.policy answers from them."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from auth.relations import MutationRule, TypeRule
+from auth.rules.core import CORE_MUTATIONS, CORE_TYPES, CORE_VALUE_TYPES
+from auth.rules.delivery import DELIVERY_MUTATIONS, DELIVERY_TYPES, DELIVERY_VALUE_TYPES
+
+__all__ = ["MUTATIONS", "TYPES", "VALUE_TYPES"]
+
+
+T = TypeVar("T")
+
+
+def _merge(*tables: dict[str, T]) -> dict[str, T]:
+    merged: dict[str, T] = {}
+    for table in tables:
+        clash = set(merged) & set(table)
+        assert not clash, f"two areas declare {clash}"
+        merged.update(table)
+    return merged
+
+
+TYPES: dict[str, TypeRule] = _merge(CORE_TYPES, DELIVERY_TYPES)
+MUTATIONS: dict[str, MutationRule] = _merge(CORE_MUTATIONS, DELIVERY_MUTATIONS)
+VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES

@@ -1,0 +1,84 @@
+"""`make bench`: the nested read on SQLite, and on PostgreSQL when ACCORD_BENCH_DATABASE_URL
+is set (it drops and remakes its own schema there, `accord_bench`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from bench.databases import BenchDatabase, postgresql_database, sqlite_database
+from bench.nested_read import CALLERS, Measure, hub, measure
+from bench.report import CALLER_FIRST, filter_table, nested_table, statements_table
+from bench.row_filter import filter_costs
+
+# 0.2 of the full demo's 51,675 enrolments: about 10,000, across the four programmes.
+FACTOR = 0.2
+
+Opener = Callable[[Path], AbstractAsyncContextManager[BenchDatabase]]
+
+
+def _backends() -> list[Opener]:
+    backends: list[Opener] = [sqlite_database]
+    url = os.environ.get("ACCORD_BENCH_DATABASE_URL", "").strip()
+    if url:
+        backends.append(lambda _: postgresql_database(url))
+    else:
+        print("ACCORD_BENCH_DATABASE_URL is not set: PostgreSQL skipped\n")
+    return backends
+
+
+async def _bench(db: BenchDatabase, directory: Path, args: argparse.Namespace) -> None:
+    await db.fill(args.factor)
+    print(
+        f"== {db.name}: {db.enrollments:,} enrolments (full demo at factor {args.factor}); "
+        f"migrate + load + ANALYZE in {db.build_seconds:.1f} s\n"
+    )
+    async with hub(db, directory) as app:
+        measures: list[Measure] = []
+        for caller in CALLERS:
+            measures.append(await measure(db, app, caller, warmup=args.warmup, runs=args.runs))
+        print(nested_table(measures), end="\n\n")
+        for m in measures:
+            print(statements_table(m), end="\n\n")
+        print(CALLER_FIRST, end="\n\n")
+        for caller in CALLERS:
+            principal = await app.principal(caller)
+            costs = await filter_costs(db, caller, principal)
+            print(filter_table(caller.label, costs), end="\n\n")
+
+
+async def main(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="accord-bench-") as tmp:
+        for open_database in _backends():
+            async with open_database(Path(tmp)) as db:
+                await _bench(db, Path(tmp), args)
+    print(f"bench done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--factor", type=float, default=FACTOR, help="share of the full demo")
+    parser.add_argument(
+        "--warmup", type=int, default=0, help="untimed runs after the first, checked one"
+    )
+    parser.add_argument("--runs", type=_positive, default=5, help="timed runs (median shown)")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main(_arguments())))

@@ -1,0 +1,84 @@
+"""Fresh databases for the benchmarks, migrated and filled with the full demo at a factor."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from bench.statements import StatementLog
+from gateway.db import Database, create_engine
+from gateway.migrations import upgrade_connection
+from stakeholders.delivery.models import Enrollment
+from stakeholders.demo.loader import load_demo
+
+__all__ = ["BenchDatabase", "postgresql_database", "sqlite_database"]
+
+# A schema of its own: the bench drops and remakes it, and nothing else, on the server it is given.
+PG_SCHEMA = "accord_bench"
+
+
+@dataclass
+class BenchDatabase:
+    name: str
+    database: Database
+    log: StatementLog
+    build_seconds: float = 0.0
+    enrollments: int = 0
+
+    async def fill(self, factor: float) -> None:
+        """Migrate, then load the demo (small, then full at `factor`); times both."""
+        started = time.perf_counter()
+        async with self.database.engine.begin() as connection:
+            await connection.run_sync(upgrade_connection)
+        async with self.database.sessions() as session, session.begin():
+            await load_demo(session, scale="full", factor=factor)
+        async with self.database.engine.begin() as connection:
+            # Fresh tables have no statistics: without them the planner guesses, badly.
+            await connection.execute(text("ANALYZE"))
+        self.build_seconds = time.perf_counter() - started
+        async with self.database.sessions() as session:
+            self.enrollments = int(await session.scalar(select(func.count(Enrollment.id))) or 0)
+
+
+def _bench_database(name: str, engine: AsyncEngine) -> BenchDatabase:
+    log = StatementLog()
+    log.attach(engine)
+    database = Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    return BenchDatabase(name, database, log)
+
+
+@asynccontextmanager
+async def sqlite_database(directory: Path) -> AsyncIterator[BenchDatabase]:
+    engine = create_engine(f"sqlite+aiosqlite:///{directory / 'bench.db'}")
+    try:
+        yield _bench_database("SQLite", engine)
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def postgresql_database(url: str) -> AsyncIterator[BenchDatabase]:
+    await _remake_schema(url)
+    engine = create_async_engine(
+        url, pool_size=5, connect_args={"server_settings": {"search_path": PG_SCHEMA}}
+    )
+    try:
+        yield _bench_database("PostgreSQL", engine)
+    finally:
+        await engine.dispose()
+        await _remake_schema(url, drop_only=True)
+
+
+async def _remake_schema(url: str, *, drop_only: bool = False) -> None:
+    admin = create_engine(url)
+    async with admin.begin() as connection:
+        await connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        if not drop_only:
+            await connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    await admin.dispose()

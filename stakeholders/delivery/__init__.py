@@ -1,0 +1,1 @@
+"""Delivery: cohorts (classes), trainees and their enrolments."""

@@ -1,0 +1,367 @@
+"""Enrolling people in bulk: the rows of a form or a spreadsheet, each standing alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from auth.principal import Principal
+from stakeholders.audit.service import snapshot
+from stakeholders.db import utcnow
+from stakeholders.delivery.enums import (
+    CohortStatus,
+    EducationLevel,
+    EmploymentStatus,
+    EnrollmentStatus,
+    Gender,
+)
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.errors import BadInput, Conflict
+from stakeholders.programmes.models import Programme
+from stakeholders.programmes.service import audited
+from stakeholders.validation import check_text, optional_text
+
+__all__ = [
+    "SEATED",
+    "Outcome",
+    "RowOutcome",
+    "TraineeKey",
+    "TraineeSpec",
+    "Verdict",
+    "enroll_trainees",
+    "mechanical_verdict",
+    "seats_taken",
+    "trainee_key",
+]
+
+# Enrolments that hold a seat in the cohort.
+SEATED = (EnrollmentStatus.APPLIED, EnrollmentStatus.ELIGIBLE, EnrollmentStatus.ENROLLED)
+RULE_ENGINE = "system:rule-engine"
+ACTION = "enrollTrainees"
+# Keys per prefetching SELECT: well under the bound-parameter limits of SQLite and asyncpg.
+PREFETCH_CHUNK = 500
+T = TypeVar("T")
+# Criteria a machine can decide from what the trainee declared; others need a district officer.
+MECHANICAL = {"EDUCATION_LEVEL": "education_level", "EMPLOYMENT_STATUS": "employment_status"}
+
+
+@dataclass(frozen=True)
+class TraineeSpec:
+    """One row of an enrolment: who the person is, as the operator recorded them."""
+
+    country: str
+    national_id: str
+    full_name: str
+    gender: Gender = Gender.UNDISCLOSED
+    birth_date: dt.date | None = None
+    email: str | None = None
+    phone: str | None = None
+    education_level: EducationLevel | None = None
+    employment_status: EmploymentStatus | None = None
+    employer_name: str | None = None
+    residence_district_id: int | None = None
+    priority_flags: tuple[str, ...] = ()
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+    REJECTED = "REJECTED"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    outcome: Outcome
+    reason: str | None = None
+    input_field: str | None = None
+    trainee: Trainee | None = None
+    enrollment: Enrollment | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+TraineeKey = tuple[str, str]
+
+
+def trainee_key(country: str, national_id: str) -> TraineeKey:
+    """Who a row is about, as stored: (country, national ID); BadInput when either is wrong."""
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise BadInput("country must be an ISO 3166-1 alpha-2 code", field="country")
+    return country, check_text(national_id, field="nationalId", max_length=40)
+
+
+def _trainee_values(spec: TraineeSpec, key: TraineeKey) -> dict[str, Any]:
+    values = {
+        "country": key[0],
+        "national_id": key[1],
+        "full_name": check_text(spec.full_name, field="fullName", max_length=300),
+        "gender": spec.gender,
+        "birth_date": spec.birth_date,
+        "email": optional_text(spec.email, field="email", max_length=320),
+        "phone": optional_text(spec.phone, field="phone", max_length=40),
+        "education_level": spec.education_level,
+        "employment_status": spec.employment_status,
+        "employer_name": optional_text(spec.employer_name, field="employer", max_length=300),
+        "residence_district_id": spec.residence_district_id,
+        "priority_flags": sorted({f.strip().upper() for f in spec.priority_flags if f.strip()}),
+    }
+    if spec.email and "@" not in spec.email:
+        raise BadInput("email is not an e-mail address", field="email")
+    if spec.birth_date and not dt.date(1900, 1, 1) <= spec.birth_date <= dt.date.today():
+        raise BadInput("birthDate is not a plausible date of birth", field="birthDate")
+    return values
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rule engine decides alone: a status, and the rule that failed if any."""
+
+    status: EnrollmentStatus
+    failed_rule: str | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.status is not EnrollmentStatus.APPLIED
+
+
+def mechanical_verdict(programme: Programme, trainee: Trainee) -> Verdict:
+    """INELIGIBLE on the first mechanical rule failed; ELIGIBLE when every rule is mechanical
+    and met; otherwise APPLIED, left to the district officer of the trainee's residence."""
+    undecided = False
+    for rule in programme.eligibility_rules or []:
+        attribute = MECHANICAL.get(rule.get("criterion", ""))
+        value = getattr(trainee, attribute) if attribute else None
+        if value is None:
+            undecided = True
+        elif str(value) not in rule.get("allowed", []):
+            return Verdict(EnrollmentStatus.INELIGIBLE, str(rule["criterion"]))
+    return Verdict(EnrollmentStatus.APPLIED if undecided else EnrollmentStatus.ELIGIBLE)
+
+
+async def seats_taken(session: AsyncSession, cohort: Cohort) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Enrollment)
+        .where(Enrollment.cohort_id == cohort.id, Enrollment.status.in_(SEATED))
+    )
+    return int(count or 0)
+
+
+def _chunks(items: Sequence[T], size: int = PREFETCH_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def _stored_trainees(
+    session: AsyncSession, keys: Iterable[TraineeKey]
+) -> dict[TraineeKey, Trainee]:
+    """The trainees already stored among `keys`, one SELECT per country and chunk."""
+    by_country: dict[str, set[str]] = {}
+    for country, national_id in keys:
+        by_country.setdefault(country, set()).add(national_id)
+    found: dict[TraineeKey, Trainee] = {}
+    for country, national_ids in by_country.items():
+        for chunk in _chunks(sorted(national_ids)):
+            rows = await session.scalars(
+                select(Trainee).where(Trainee.country == country, Trainee.national_id.in_(chunk))
+            )
+            found.update({(t.country, t.national_id): t for t in rows})
+    return found
+
+
+async def _cohort_enrollments(
+    session: AsyncSession, cohort: Cohort, trainee_ids: Sequence[int]
+) -> dict[int, Enrollment]:
+    """The cohort's enrolments of these trainees, by trainee id, one SELECT per chunk."""
+    found: dict[int, Enrollment] = {}
+    for chunk in _chunks(sorted(trainee_ids)):
+        rows = await session.scalars(
+            select(Enrollment).where(
+                Enrollment.cohort_id == cohort.id, Enrollment.trainee_id.in_(chunk)
+            )
+        )
+        found.update({e.trainee_id: e for e in rows})
+    return found
+
+
+def _key_or_none(spec: TraineeSpec) -> TraineeKey | None:
+    try:
+        return trainee_key(spec.country, spec.national_id)
+    except BadInput:
+        return None  # the row is refused with its reason when its turn comes
+
+
+@dataclass
+class _Plan:
+    """What a row will do, decided in memory before anything is written."""
+
+    row: int
+    key: TraineeKey
+    values: dict[str, Any]
+    trainee: Trainee | None  # stored already
+    enrollment: Enrollment | None  # in this cohort already
+    changed: list[str]
+    verdict: Verdict | None  # for a newcomer to the cohort
+
+
+@dataclass
+class _Batch:
+    """One call's state: what is stored, kept up to date in memory as rows are written."""
+
+    session: AsyncSession
+    principal: Principal
+    cohort: Cohort
+    programme: Programme
+    trainees: dict[TraineeKey, Trainee]
+    enrollments: dict[int, Enrollment]
+    seats: int
+    first_rows: dict[TraineeKey, int] = field(default_factory=dict)
+
+    async def enroll(self, row: int, spec: TraineeSpec) -> RowOutcome:
+        plan = self._plan(row, spec)
+        if plan.enrollment is not None and not plan.changed:
+            return RowOutcome(
+                row, Outcome.UNCHANGED, trainee=plan.trainee, enrollment=plan.enrollment
+            )
+        try:
+            async with self.session.begin_nested():
+                outcome = await self._write(plan)
+        except (IntegrityError, StaleDataError):
+            raise Conflict("stored meanwhile by someone else: send the row again") from None
+        self._remember(plan.key, outcome)
+        return outcome
+
+    def _plan(self, row: int, spec: TraineeSpec) -> _Plan:
+        key = trainee_key(spec.country, spec.national_id)
+        first = self.first_rows.setdefault(key, row)
+        if first != row:
+            raise BadInput(
+                f"the same person (country and national ID) is in row {first} already",
+                field="nationalId",
+            )
+        values = _trainee_values(spec, key)
+        trainee = self.trainees.get(key)
+        enrollment = self.enrollments.get(trainee.id) if trainee else None
+        verdict = self._seat(values) if enrollment is None else None
+        return _Plan(row, key, values, trainee, enrollment, _changes(trainee, values), verdict)
+
+    def _seat(self, values: dict[str, Any]) -> Verdict:
+        """The rule engine's verdict on a newcomer; CONFLICT when it needs a seat and none is
+        left, before anything is written."""
+        # A probe never added to the session: the verdict reads the values it will store.
+        verdict = mechanical_verdict(self.programme, Trainee(**values))
+        seated = verdict.status is not EnrollmentStatus.INELIGIBLE
+        if seated and self.seats >= self.cohort.capacity:
+            raise Conflict(f"cohort {self.cohort.code} is full ({self.cohort.capacity} seats)")
+        return verdict
+
+    async def _write(self, plan: _Plan) -> RowOutcome:
+        trainee = await self._upsert(plan)
+        if plan.enrollment is not None:
+            return RowOutcome(
+                plan.row,
+                Outcome.UPDATED,
+                trainee=trainee,
+                enrollment=plan.enrollment,
+                changed=plan.changed,
+            )
+        assert plan.verdict is not None
+        enrollment = await self._enroll(trainee, plan.verdict)
+        return RowOutcome(plan.row, Outcome.CREATED, trainee=trainee, enrollment=enrollment)
+
+    async def _upsert(self, plan: _Plan) -> Trainee:
+        trainee = plan.trainee
+        if trainee is None:
+            trainee = Trainee(**plan.values)
+            self.session.add(trainee)
+            await audited(self.session, self.principal, ACTION, trainee, None)
+        elif plan.changed:
+            before = snapshot(trainee)
+            for key in plan.changed:
+                setattr(trainee, key, plan.values[key])
+            await audited(self.session, self.principal, ACTION, trainee, before)
+        return trainee
+
+    async def _enroll(self, trainee: Trainee, verdict: Verdict) -> Enrollment:
+        enrollment = Enrollment(
+            trainee_id=trainee.id,
+            cohort_id=self.cohort.id,
+            programme_id=self.cohort.programme_id,
+            operator_party_id=self.cohort.operator_party_id,
+            host_party_id=self.cohort.host_party_id,
+            status=verdict.status,
+            failed_rule=verdict.failed_rule,
+            decided_by=RULE_ENGINE if verdict.decided else None,
+            decided_at=utcnow() if verdict.decided else None,
+        )
+        self.session.add(enrollment)
+        await audited(self.session, self.principal, ACTION, enrollment, None)
+        return enrollment
+
+    def _remember(self, key: TraineeKey, outcome: RowOutcome) -> None:
+        """Called once the row's savepoint is released: a rolled-back row leaves no trace."""
+        assert outcome.trainee is not None and outcome.enrollment is not None
+        self.trainees[key] = outcome.trainee
+        self.enrollments[outcome.trainee.id] = outcome.enrollment
+        if outcome.outcome is Outcome.CREATED and outcome.enrollment.status in SEATED:
+            self.seats += 1
+
+
+def _changes(trainee: Trainee | None, values: dict[str, Any]) -> list[str]:
+    if trainee is None:
+        return list(values)
+    return [k for k, v in values.items() if getattr(trainee, k) != v]
+
+
+async def _open_batch(
+    session: AsyncSession,
+    principal: Principal,
+    cohort: Cohort,
+    programme: Programme,
+    specs: Sequence[TraineeSpec],
+) -> _Batch:
+    # Locking the cohort row queues concurrent enrolments (PostgreSQL), so that the seat count
+    # read below stays true while this batch adds to it; SQLite's write lock does the same.
+    await session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
+    keys = {key for key in map(_key_or_none, specs) if key is not None}
+    trainees = await _stored_trainees(session, keys)
+    ids = [t.id for t in trainees.values()]
+    enrollments = await _cohort_enrollments(session, cohort, ids)
+    seats = await seats_taken(session, cohort)
+    return _Batch(session, principal, cohort, programme, trainees, enrollments, seats)
+
+
+async def enroll_trainees(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cohort: Cohort,
+    programme: Programme,
+    specs: Sequence[TraineeSpec],
+) -> list[RowOutcome]:
+    """Enrol many people at once; each row stands or falls alone (never half-done).
+
+    A person (country and national ID) counts once per call: a later row naming them again is
+    refused. Rows that would change nothing write nothing, audit events included.
+    """
+    if cohort.status in (CohortStatus.CLOSED, CohortStatus.CANCELLED):
+        raise Conflict(f"a {cohort.status} cohort takes no enrolments")
+    batch = await _open_batch(session, principal, cohort, programme, specs)
+    outcomes = []
+    for row, spec in enumerate(specs, start=1):
+        try:
+            outcomes.append(await batch.enroll(row, spec))
+        except (BadInput, Conflict) as exc:
+            reason_field = exc.extensions.get("field")
+            outcomes.append(RowOutcome(row, Outcome.REJECTED, exc.message, reason_field))
+    return outcomes

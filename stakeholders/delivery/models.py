@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from stakeholders.db import Base, JSONDocument, UTCDateTime, utcnow
+from stakeholders.delivery.enums import (
+    CohortMode,
+    CohortStatus,
+    EducationLevel,
+    EmploymentStatus,
+    EnrollmentStatus,
+    Gender,
+)
+
+__all__ = ["Cohort", "Enrollment", "Trainee"]
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=24, create_constraint=True)
+
+
+class Cohort(Base):
+    """A class of a programme, run by an operator, perhaps hosted by a university."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint("capacity > 0", name="capacity"),
+        CheckConstraint("ends_on >= starts_on", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    operator_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    host_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    district_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    mode: Mapped[CohortMode] = mapped_column(_enum(CohortMode))
+    modules: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    capacity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[CohortStatus] = mapped_column(_enum(CohortStatus))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Trainee(Base):
+    """A person in training: personal data, read only as auth.policy allows."""
+
+    __tablename__ = "trainees"
+    __table_args__ = (UniqueConstraint("country", "national_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    national_id: Mapped[str] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(300))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    gender: Mapped[Gender] = mapped_column(_enum(Gender))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    education_level: Mapped[EducationLevel | None] = mapped_column(_enum(EducationLevel))
+    employment_status: Mapped[EmploymentStatus | None] = mapped_column(_enum(EmploymentStatus))
+    employer_name: Mapped[str | None] = mapped_column(String(300))
+    residence_district_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    priority_flags: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:  # never personal data in logs or tracebacks
+        return f"Trainee(id={self.id!r})"
+
+
+class Enrollment(Base):
+    """A trainee in a cohort. The cohort's programme, operator and host are copied here (they
+    never change for a cohort) so that the row filter needs no join."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("trainee_id", "cohort_id"),
+        Index("ix_enrollments_cohort_status", "cohort_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    operator_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    host_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus), index=True)
+    failed_rule: Mapped[str | None] = mapped_column(String(200))
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:  # never the trainee's data in logs or tracebacks
+        return f"Enrollment(id={self.id!r}, status={self.status!r})"

@@ -1,0 +1,148 @@
+"""Chongqing at full scale: 3,000 engineers a year in 2025 and 2026, in eight-week classes run
+by the certified institutions, then the level evaluation; first-time passes earn the subsidy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from stakeholders.delivery.enums import CohortMode, EducationLevel, EmploymentStatus, Gender
+from stakeholders.demo.catalogue import chongqing as catalogue
+from stakeholders.demo.scale import chinese
+from stakeholders.demo.scale.people import birth_date, gender, unique
+from stakeholders.demo.scale.plan import (
+    Cast,
+    CohortDraft,
+    Exam,
+    Outcomes,
+    Plan,
+    Segment,
+    Staffing,
+    weighted,
+)
+from stakeholders.programmes.enums import ParticipantRole
+
+__all__ = ["PLAN"]
+
+
+def _term(label: str, first: dt.date, starts: int, trainees: int) -> Segment:
+    """A term of eight-week blended classes (weekend sessions) starting on weekly intakes."""
+    intakes = tuple(first + dt.timedelta(weeks=w) for w in range(starts))
+    return Segment(label, 38, trainees, CohortMode.BLENDED, intakes, days=56, sessions=16)
+
+
+# 3,000 a year in two terms; the autumn 2026 classes are evaluated by mid-November.
+SEGMENTS = (
+    _term("25A", dt.date(2025, 3, 1), 4, 1500),
+    _term("25B", dt.date(2025, 9, 6), 4, 1500),
+    _term("26A", dt.date(2026, 3, 7), 4, 1500),
+    _term("26B", dt.date(2026, 8, 22), 3, 1500),
+)
+EDUCATION = {
+    EducationLevel.BACHELOR: 0.68,
+    EducationLevel.MASTER: 0.27,
+    EducationLevel.DOCTORATE: 0.05,
+}
+EMPLOYMENT = {EmploymentStatus.EMPLOYEE: 0.7, EmploymentStatus.FINAL_YEAR_STUDENT: 0.3}
+# Chongqing employers of digital engineers.
+COMPANIES = (
+    "重庆长安汽车股份有限公司",
+    "赛力斯集团股份有限公司",
+    "中国移动通信集团重庆有限公司",
+    "重庆农村商业银行股份有限公司",
+    "猪八戒股份有限公司",
+    "马上消费金融股份有限公司",
+    "重庆京东方光电科技有限公司",
+    "重庆紫光华山智安科技有限公司",
+    "重庆市大数据应用发展管理局信息中心",
+    "中冶赛迪集团有限公司",
+)
+
+
+def _staffing(rng: random.Random, segment: Segment, i: int, cast: Cast) -> Staffing:
+    operators = cast.role(ParticipantRole.OPERATOR)
+    tracks = list(cast.tracks)
+    district = cast.districts[i % len(cast.districts)] if cast.districts else None
+    return Staffing(operators[i % len(operators)], None, district, (tracks[i % len(tracks)],))
+
+
+def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]) -> dict[str, Any]:
+    sex = gender(rng, 0.32)
+    female = sex is Gender.FEMALE
+    employment = weighted(rng, EMPLOYMENT)
+    student = employment is EmploymentStatus.FINAL_YEAR_STUDENT
+    born = birth_date(rng, cohort.starts_on, (21, 23) if student else (23, 40))
+    residence = _residence(rng, cohort, cast)
+    area = chinese.AREA_CODES.get(residence.split("-")[1] if residence else "", "500103")
+    return {
+        "country": "CN",
+        "national_id": unique(taken, lambda: chinese.resident_id(rng, female, born, area)),
+        "full_name": chinese.full_name(rng, female),
+        "birth_date": born,
+        "gender": sex,
+        "email": chinese.qq_email(rng),
+        "phone": chinese.phone(rng),
+        "education_level": weighted(rng, EDUCATION),
+        "employment_status": employment,
+        "employer_name": None if student else rng.choice(COMPANIES),
+        "residence_district_id": cast.ids[residence] if residence else None,
+        "priority_flags": [],
+    }
+
+
+def _residence(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str | None:
+    district = cohort.staffing.district
+    if district is not None and rng.random() < 0.75:
+        return district
+    return rng.choice(cast.districts) if cast.districts else None
+
+
+def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
+    # The rules are checked in order: education first, then employment.
+    if rng.random() < 0.5:
+        trainee["education_level"] = EducationLevel.VOCATIONAL
+        return "EDUCATION_LEVEL"
+    trainee["employment_status"] = EmploymentStatus.JOB_SEEKER
+    trainee["employer_name"] = None
+    return "EMPLOYMENT_STATUS"
+
+
+def _appraisal_centre(cohort: CohortDraft, cast: Cast) -> str:
+    evaluators = cast.role(ParticipantRole.EVALUATOR)
+    return evaluators[0] if evaluators else catalogue.APPRAISAL
+
+
+def _level(cohort: CohortDraft, cast: Cast) -> str:
+    track = cohort.staffing.modules[0]
+    return f"数字技术工程师 {cast.tracks.get(track, track)} 初级"
+
+
+PLAN = Plan(
+    programme=catalogue.PROGRAMME.code,
+    prefix="CQ",
+    seed="demo-full:chongqing",
+    segments=SEGMENTS,
+    staffing=_staffing,
+    person=_person,
+    make_ineligible=_make_ineligible,
+    outcomes=Outcomes(
+        ineligible=0.04,
+        dropped=0.04,
+        drop_reasons=(
+            "Changed employer; the new one does not release them on weekends.",
+            "Work schedule clashes with the weekend sessions.",
+            "Left Chongqing.",
+        ),
+    ),
+    exam=Exam(
+        mean=63,
+        spread=15,
+        retake=0.6,
+        delay=7,
+        retake_delay=14,
+        evaluator=_appraisal_centre,
+        issuer=_appraisal_centre,
+        level=_level,
+    ),
+)

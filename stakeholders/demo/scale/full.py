@@ -1,0 +1,220 @@
+"""`accord demo load --scale full`: the four programmes' delivery at their real sizes.
+
+Rows go in through SQLAlchemy Core, a few thousand per executemany, and are found again by
+their natural keys so that the rows after them can point at them; the audit trail gets one
+event per table and programme.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, distinct, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from auth.principal import Principal
+from stakeholders.audit.service import record
+from stakeholders.common.relay import to_global_id
+from stakeholders.db import table_of
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.demo.scale import binh_dinh, chongqing, grande_ecole, jobintech, rows
+from stakeholders.demo.scale.cast import read_cast
+from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan
+from stakeholders.demo.scale.stories import Story, draft_cohorts, tell_stories
+from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
+
+__all__ = ["PLANS", "TABLES", "Counted", "Target", "load_full"]
+
+PLANS: tuple[Plan, ...] = (chongqing.PLAN, binh_dinh.PLAN, jobintech.PLAN, grande_ecole.PLAN)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A table filled, the type its audit events name, and the columns that find a new row."""
+
+    table: Table
+    entity_type: str
+    key: tuple[str, ...]
+
+
+# By the names the summary uses.
+TABLES: dict[str, Target] = {
+    "cohorts": Target(table_of(Cohort), "Cohort", ("code",)),
+    "trainees": Target(table_of(Trainee), "Trainee", ("country", "national_id")),
+    "enrollments": Target(table_of(Enrollment), "Enrollment", ("trainee_id", "cohort_id")),
+    "attendance": Target(table_of(Attendance), "Attendance", ("enrollment_id", "session_on")),
+    "assessments": Target(table_of(Assessment), "Assessment", ("enrollment_id", "attempt")),
+    "certificates": Target(table_of(Certificate), "Certificate", ("enrollment_id",)),
+    "placements": Target(table_of(Placement), "Placement", ("enrollment_id",)),
+    "follow_ups": Target(table_of(FollowUp), "FollowUp", ("enrollment_id",)),
+}
+CHUNK = 2000
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Counted:
+    created: int = 0
+    skipped: int = 0
+
+
+async def load_full(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    factor: float = 1.0,
+    progress: Progress | None = None,
+) -> dict[str, Counted]:
+    """Add the delivery data of every catalogued programme that has none yet, as `principal`;
+    never commits. `factor` scales every size down (tests load 1%)."""
+    if not 0 < factor <= 1:
+        raise ValueError(f"factor must be in (0, 1], not {factor!r}")
+    say = progress or (lambda _: None)
+    counts = {name: Counted() for name in TABLES}
+    for plan in PLANS:
+        created, skipped = await _load_plan(session, principal, plan, factor, say)
+        for name, counted in counts.items():
+            counted.created += created.get(name, 0)
+            counted.skipped += skipped.get(name, 0)
+    return counts
+
+
+async def _load_plan(
+    session: AsyncSession, principal: Principal, plan: Plan, factor: float, say: Progress
+) -> tuple[dict[str, int], dict[str, int]]:
+    """One programme's rows: those created, and those found already there."""
+    cast = await read_cast(session, plan.programme)
+    if cast is None:
+        say(f"{plan.programme}: programme not loaded, no delivery data for it")
+        return {}, {}
+    cohorts = draft_cohorts(plan, cast, factor)
+    if await _already_there(session, cast, cohorts):
+        say(f"{plan.programme}: delivery data already there, skipped")
+        return {}, await _existing(session, cast.programme_id)
+    load = _ProgrammeLoad(session, principal, cast, say)
+    await load.run(plan, cohorts)
+    return load.created, {}
+
+
+async def _already_there(session: AsyncSession, cast: Cast, cohorts: list[CohortDraft]) -> bool:
+    """Whether any cohort the plan would create exists: then the programme is left alone,
+    since loading the rest (or loading at another factor) would duplicate its trainees."""
+    table = TABLES["cohorts"].table
+    found = await session.scalar(
+        select(func.count())
+        .select_from(table)
+        .where(
+            table.c.programme_id == cast.programme_id, table.c.code.in_([c.code for c in cohorts])
+        )
+    )
+    return bool(found)
+
+
+async def _existing(session: AsyncSession, programme_id: int) -> dict[str, int]:
+    """How many rows of each table the programme already has (trainees: through enrolments)."""
+    found = {}
+    enrollments = TABLES["enrollments"].table
+    for name, target in TABLES.items():
+        table = target.table
+        if name == "trainees":
+            stmt = select(func.count(distinct(enrollments.c.trainee_id))).where(
+                enrollments.c.programme_id == programme_id
+            )
+        else:
+            stmt = (
+                select(func.count()).select_from(table).where(table.c.programme_id == programme_id)
+            )
+        found[name] = int(await session.scalar(stmt) or 0)
+    return found
+
+
+@dataclass
+class _ProgrammeLoad:
+    """One programme's rows, table after table, each table's ids handed to the next."""
+
+    session: AsyncSession
+    principal: Principal
+    cast: Cast
+    say: Progress
+    created: dict[str, int] = field(default_factory=dict)
+
+    async def run(self, plan: Plan, cohorts: list[CohortDraft]) -> None:
+        started = time.perf_counter()
+        stories = tell_stories(plan, self.cast, cohorts)
+        cast = self.cast
+        cohort_ids = await self.insert("cohorts", rows.cohort_rows(cohorts, cast))
+        by_index = dict(zip((c.index for c in cohorts), cohort_ids, strict=True))
+        trainee_ids = await self.insert("trainees", rows.trainee_rows(stories))
+        for story, pk in zip(stories, trainee_ids, strict=True):
+            story.trainee_id = pk
+        enrolled = await self.insert("enrollments", rows.enrollment_rows(stories, cast, by_index))
+        for story, pk in zip(stories, enrolled, strict=True):
+            story.enrollment_id = pk
+        await self.insert("attendance", rows.attendance_rows(stories, cast, by_index))
+        await self._outcomes(plan, stories)
+        seconds = time.perf_counter() - started
+        self.say(f"{cast.programme_code}: {len(stories):,} enrolments in {seconds:.1f} s")
+
+    async def _outcomes(self, plan: Plan, stories: list[Story]) -> None:
+        cast = self.cast
+        attempts = [a for s in stories for a in s.attempts]
+        assessed = await self.insert("assessments", rows.assessment_rows(stories, plan, cast))
+        for attempt, pk in zip(attempts, assessed, strict=True):
+            attempt.id = pk
+        certified = [s.certificate for s in stories if s.certificate is not None]
+        issued = await self.insert("certificates", rows.certificate_rows(stories, plan, cast))
+        for certificate, pk in zip(certified, issued, strict=True):
+            certificate.id = pk
+        hires = [s.hire for s in stories if s.hire is not None]
+        placed = await self.insert("placements", rows.placement_rows(stories, cast))
+        for hire, pk in zip(hires, placed, strict=True):
+            hire.id = pk
+        await self.insert("follow_ups", rows.follow_up_rows(stories, plan, cast))
+
+    async def insert(self, name: str, values: list[dict[str, Any]]) -> list[int]:
+        """Insert the rows, a chunk per executemany; their ids in order; one audit event."""
+        target = TABLES[name]
+        self.created[name] = len(values)
+        if not values:
+            return []
+        last_before = await self.session.scalar(
+            select(func.coalesce(func.max(target.table.c.id), 0))
+        )
+        for start in range(0, len(values), CHUNK):
+            await self.session.execute(insert(target.table), values[start : start + CHUNK])
+        ids = await self._new_ids(target, values, int(last_before or 0))
+        await self._audit(target.entity_type, ids)
+        self.say(f"{self.cast.programme_code}: {len(ids):,} {name.replace('_', '-')}")
+        return ids
+
+    async def _new_ids(
+        self, target: Target, values: list[dict[str, Any]], last_before: int
+    ) -> list[int]:
+        # Found again by their natural keys: RETURNING gives no order SQLite promises, and
+        # SQLAlchemy then inserts one row per statement, which is five times slower.
+        table = target.table
+        stmt = select(table.c.id, *(table.c[k] for k in target.key)).where(table.c.id > last_before)
+        if "programme_id" in table.c:
+            stmt = stmt.where(table.c.programme_id == self.cast.programme_id)
+        found = {tuple(row[1:]): row[0] for row in await self.session.execute(stmt)}
+        return [found[tuple(v[k] for k in target.key)] for v in values]
+
+    async def _audit(self, entity_type: str, ids: list[int]) -> None:
+        await record(
+            self.session,
+            self.principal,
+            action="loadDemo",
+            entity_type=entity_type,
+            entity_pk=min(ids),
+            before=None,
+            after={
+                "programme": self.cast.programme_code,
+                "count": len(ids),
+                "first": str(to_global_id(entity_type, min(ids))),
+                "last": str(to_global_id(entity_type, max(ids))),
+            },
+        )

@@ -1,0 +1,1 @@
+"""Outcomes of training: attendance, assessments, certificates, placements, follow-ups."""

@@ -1,0 +1,230 @@
+"""Outcomes' root field and mutations: each step recorded by the party that owns it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.relay import expect_global_id
+from stakeholders.common.resolvers import Info, one
+from stakeholders.delivery.loaders import CohortByIdLoader, EnrollmentByIdLoader
+from stakeholders.delivery.models import Cohort as CohortModel
+from stakeholders.delivery.models import Enrollment as EnrollmentModel
+from stakeholders.delivery.types import Cohort
+from stakeholders.errors import BadInput
+from stakeholders.outcomes import loaders as ld
+from stakeholders.outcomes import service
+from stakeholders.outcomes.enums import ContractKind, FollowUpKind
+from stakeholders.outcomes.types import Assessment, Certificate, FollowUp, Placement
+from stakeholders.programmes.service import get_for_update
+
+__all__ = ["OutcomeMutation", "OutcomeQuery"]
+
+T = TypeVar("T")
+
+MAX_MARKS = 1000
+
+
+@strawberry.input(description="Who came on one session day of a cohort.")
+class RecordAttendanceInput:
+    cohort_id: strawberry.ID
+    day: dt.date
+    present: list[strawberry.ID] = strawberry.field(default_factory=list)
+    absent: list[strawberry.ID] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="A test taken by an enrolled trainee; the attempt is counted.")
+class RecordAssessmentInput:
+    enrollment_id: strawberry.ID
+    taken_on: dt.date
+    score: int
+
+
+@strawberry.input(description="Issue the certificate of a trainee who passed.")
+class IssueCertificateInput:
+    enrollment_id: strawberry.ID
+    level: str
+
+
+@strawberry.input(description="Your party hired the holder of a certificate.")
+class RecordPlacementInput:
+    certificate_number: str
+    job_title: str
+    contract_kind: ContractKind
+    starts_on: dt.date
+
+
+@strawberry.input(description="What became of a trainee after training.")
+class RecordFollowUpInput:
+    enrollment_id: strawberry.ID
+    kind: FollowUpKind
+    observed_on: dt.date
+    employed: bool | None = None
+    note: str | None = None
+
+
+@strawberry.type(description="The day was recorded.")
+class AttendancePayload:
+    cohort: Cohort = strawberry.field(description="The cohort.")
+    changed: int = strawberry.field(description="Marks stored or corrected (repeats are not).")
+
+
+@strawberry.type(description="The attempt was recorded.")
+class AssessmentPayload:
+    assessment: Assessment = strawberry.field(description="The attempt as stored.")
+
+
+@strawberry.type(description="The certificate was issued.")
+class CertificatePayload:
+    certificate: Certificate = strawberry.field(description="The certificate as stored.")
+
+
+@strawberry.type(description="The hire was recorded.")
+class PlacementPayload:
+    placement: Placement = strawberry.field(description="The placement as stored.")
+
+
+@strawberry.type(description="The follow-up was recorded.")
+class FollowUpPayload:
+    follow_up: FollowUp = strawberry.field(description="The follow-up as stored.")
+
+
+def _marks(data: RecordAttendanceInput) -> list[service.AttendanceMark]:
+    if len(data.present) + len(data.absent) > MAX_MARKS:
+        raise BadInput(f"send at most {MAX_MARKS} marks at a time", field="present")
+    return [
+        service.AttendanceMark(expect_global_id(i, "Enrollment", field=name), here)
+        for name, ids, here in (("present", data.present, True), ("absent", data.absent, False))
+        for i in ids
+    ]
+
+
+async def _on_enrollment(
+    info: Info,
+    global_id: strawberry.ID,
+    action: str,
+    do: Callable[[EnrollmentModel], Awaitable[T]],
+) -> T:
+    """Run `action` on an enrolment the caller can see: policy first, then `do` on the row."""
+    ctx = info.context
+    pk = expect_global_id(global_id, "Enrollment", field="enrollmentId")
+    target = await ctx.loaders.get(EnrollmentByIdLoader).load(pk)
+
+    async def work() -> T:
+        return await do(await get_for_update(ctx.session, EnrollmentModel, pk))
+
+    return await run_mutation(ctx, action, target, work)
+
+
+@strawberry.type
+class OutcomeQuery:
+    @strawberry.field(description="A certificate by its number, if you may see it.")
+    def certificate(self, info: Info, number: str) -> Certificate | None:
+        return one(info, ld.CertificateByNumberLoader, number.strip(), Certificate.from_row)
+
+
+@strawberry.type
+class OutcomeMutation:
+    @strawberry.mutation(description="Record who came on a session day of your cohort.")
+    async def record_attendance(
+        self, info: Info, input: RecordAttendanceInput
+    ) -> AttendancePayload | None:
+        ctx = info.context
+        pk = expect_global_id(input.cohort_id, "Cohort", field="cohortId")
+        target = await ctx.loaders.get(CohortByIdLoader).load(pk)
+        marks = _marks(input)
+
+        changed: list[Any] = []
+
+        async def counted() -> Any:
+            cohort = await get_for_update(ctx.session, CohortModel, pk)
+            changed.extend(
+                await service.record_attendance(
+                    ctx.session, ctx.principal, cohort=cohort, day=input.day, marks=marks
+                )
+            )
+            return cohort
+
+        cohort = await run_mutation(ctx, "recordAttendance", target, counted)
+        return AttendancePayload(cohort=Cohort.from_row(cohort), changed=len(changed))
+
+    @strawberry.mutation(description="Record a test taken by a trainee of your cohort.")
+    async def record_assessment(
+        self, info: Info, input: RecordAssessmentInput
+    ) -> AssessmentPayload | None:
+        ctx = info.context
+        assessment = await _on_enrollment(
+            info,
+            input.enrollment_id,
+            "recordAssessment",
+            lambda enrollment: service.record_assessment(
+                ctx.session,
+                ctx.principal,
+                enrollment=enrollment,
+                taken_on=input.taken_on,
+                score=input.score,
+            ),
+        )
+        return AssessmentPayload(assessment=Assessment.from_row(assessment))
+
+    @strawberry.mutation(description="Issue the certificate of a trainee of yours who passed.")
+    async def issue_certificate(
+        self, info: Info, input: IssueCertificateInput
+    ) -> CertificatePayload | None:
+        ctx = info.context
+        certificate = await _on_enrollment(
+            info,
+            input.enrollment_id,
+            "issueCertificate",
+            lambda enrollment: service.issue_certificate(
+                ctx.session, ctx.principal, enrollment=enrollment, level=input.level
+            ),
+        )
+        return CertificatePayload(certificate=Certificate.from_row(certificate))
+
+    @strawberry.mutation(description="Record that your party hired the holder of a certificate.")
+    async def record_placement(
+        self, info: Info, input: RecordPlacementInput
+    ) -> PlacementPayload | None:
+        ctx = info.context
+        spec = service.PlacementSpec(input.job_title, input.contract_kind, input.starts_on)
+        found = await service.find_certificate(ctx.session, input.certificate_number)
+        # A number from another programme is as unknown to the caller as a wrong one.
+        mine = found is not None and found.programme_id in ctx.principal.programmes
+        target = Facts(programme_id=found.programme_id) if mine and found else None
+
+        async def work() -> Any:
+            assert found is not None
+            return await service.record_placement(
+                ctx.session, ctx.principal, certificate=found, spec=spec
+            )
+
+        placement = await run_mutation(
+            ctx, "recordPlacement", target, work, missing="no certificate has this number"
+        )
+        return PlacementPayload(placement=Placement.from_row(placement))
+
+    @strawberry.mutation(description="Record what became of a trainee after training.")
+    async def record_follow_up(
+        self, info: Info, input: RecordFollowUpInput
+    ) -> FollowUpPayload | None:
+        ctx = info.context
+        follow_up = await _on_enrollment(
+            info,
+            input.enrollment_id,
+            "recordFollowUp",
+            lambda enrollment: service.record_follow_up(
+                ctx.session,
+                ctx.principal,
+                enrollment=enrollment,
+                kind=input.kind,
+                observed_on=input.observed_on,
+                employed=input.employed,
+                note=input.note,
+            ),
+        )
+        return FollowUpPayload(follow_up=FollowUp.from_row(follow_up))
