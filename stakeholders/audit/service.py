@@ -77,6 +77,7 @@ async def record(
             .where(AuditChain.id == 1)
             .values(seq=AuditChain.seq + 1)
             .returning(AuditChain.seq, AuditChain.head_hash)
+            .execution_options(synchronize_session=False)
         )
     ).one()
     event = AuditEvent(
@@ -92,7 +93,14 @@ async def record(
         prev_hash=head.head_hash,
     )
     event.hash = chain_hash(head.head_hash, event)
-    await session.execute(update(AuditChain).where(AuditChain.id == 1).values(head_hash=event.hash))
+    # synchronize_session=False: no loaded AuditChain to refresh; scanning the session for one
+    # costs more the more a bulk import has added to it.
+    await session.execute(
+        update(AuditChain)
+        .where(AuditChain.id == 1)
+        .values(head_hash=event.hash)
+        .execution_options(synchronize_session=False)
+    )
     session.add(event)
     return event
 

@@ -45,6 +45,7 @@ __all__ = [
     "Rejection",
     "SourceRow",
     "TraineeTable",
+    "district_ids",
     "find_cohort",
     "import_trainees",
     "read_trainee_table",
@@ -195,7 +196,8 @@ async def find_cohort(
     return cohort, owner
 
 
-async def _district_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]:
+async def district_ids(session: AsyncSession, codes: set[str]) -> dict[str, int]:
+    """Ids of the DISTRICT parties among `codes` (others are absent from the answer)."""
     found: dict[str, int] = {}
     ordered = sorted(codes)
     for start in range(0, len(ordered), CODES_PER_SELECT):
@@ -383,7 +385,7 @@ async def import_trainees(
     """Enrol the table's rows in the cohort; flushes, never commits (the caller decides)."""
     report = ImportReport(file=file, cohort=cohort.code)
     codes = {c.upper() for r in table.rows if (c := _text(r.cells, "residence_district_code"))}
-    rows = _parse(table, await _district_ids(session, codes), report)
+    rows = _parse(table, await district_ids(session, codes), report)
     done = len(report.rejections)
     for chunk in _chunks(rows):
         specs = [spec for _, spec in chunk]

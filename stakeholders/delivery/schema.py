@@ -28,6 +28,7 @@ from stakeholders.delivery.enums import (
     EnrollmentStatus,
     Gender,
 )
+from stakeholders.delivery.importing import district_ids
 from stakeholders.delivery.models import Cohort as CohortModel
 from stakeholders.delivery.types import Cohort, Enrollment, Trainee
 from stakeholders.errors import BadInput
@@ -137,8 +138,14 @@ async def _party_id(info: Info, code: str | None, field: str) -> int | None:
 async def _specs(info: Info, rows: list[TraineeInput]) -> list[enrolling.TraineeSpec]:
     if not 1 <= len(rows) <= MAX_ROWS:
         raise BadInput(f"send 1 to {MAX_ROWS} trainees at a time", field="trainees")
-    districts = {r.residence_district_code for r in rows if r.residence_district_code}
-    found = {c: await _party_id(info, c, "residenceDistrictCode") for c in sorted(districts)}
+    codes = {r.residence_district_code for r in rows if r.residence_district_code}
+    found = await district_ids(info.context.session, codes)
+    for n, row in enumerate(rows, start=1):
+        code = row.residence_district_code
+        if code and code not in found:
+            raise BadInput(
+                f"row {n}: no district has the code {code!r}", field="residenceDistrictCode"
+            )
     return [
         enrolling.TraineeSpec(
             country=r.country,
