@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Table
+from sqlalchemy import JSON, DateTime, Enum, MetaData, Table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["WRITE_INTENT", "Base", "JSONDocument", "UTCDateTime", "table_of", "utcnow"]
+__all__ = [
+    "WRITE_INTENT",
+    "Base",
+    "JSONDocument",
+    "UTCDateTime",
+    "enum_column",
+    "table_of",
+    "utcnow",
+]
 
 # Execution option a unit of work sets on its connection before it begins, when it will write:
 # SQLite then takes the write lock up front instead of failing later on a busy snapshot.
@@ -35,6 +44,11 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def enum_column(cls: type[enum.Enum], length: int = 24) -> Enum:
+    """An enum stored as its name in a VARCHAR with a CHECK: adding a member needs no DDL type."""
+    return Enum(cls, native_enum=False, length=length, create_constraint=True)
 
 
 def utcnow() -> dt.datetime:

@@ -18,10 +18,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.errors import Unauthenticated
 from auth.policy import authorize
 from stakeholders.common.context import RequestContext
-from stakeholders.common.loading import Loaders
+from stakeholders.common.loading import ByKey, Loaders
+from stakeholders.common.relay import expect_global_id
 from stakeholders.errors import Conflict, NotFound
 
-__all__ = ["Facts", "run_mutation"]
+__all__ = ["Facts", "mutate_node", "run_mutation"]
 
 T = TypeVar("T")
 
@@ -58,3 +59,20 @@ async def run_mutation(
         context.principal = await context.rescope(context)
     context.loaders = Loaders(context.session, context.principal, context.loaders.dialect)
     return result
+
+
+async def mutate_node(
+    context: RequestContext,
+    action: str,
+    global_id: str,
+    type_name: str,
+    loader: type[ByKey],
+    work: Callable[[int], Awaitable[T]],
+    *,
+    field: str = "id",
+) -> T:
+    """`action` on the object a global ID names, as the caller sees it through `loader` (one it
+    cannot see is NOT_FOUND); then `work(pk)` as run_mutation runs it."""
+    pk = expect_global_id(global_id, type_name, field=field)
+    target = await context.loaders.get(loader).load(pk)
+    return await run_mutation(context, action, target, lambda: work(pk))

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -16,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stakeholders.db import Base, JSONDocument, UTCDateTime, utcnow
+from stakeholders.db import Base, JSONDocument, UTCDateTime, enum_column, utcnow
 from stakeholders.delivery.enums import (
     CohortMode,
     CohortStatus,
@@ -27,10 +25,6 @@ from stakeholders.delivery.enums import (
 )
 
 __all__ = ["Cohort", "Enrollment", "Trainee"]
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, create_constraint=True)
 
 
 class Cohort(Base):
@@ -49,12 +43,12 @@ class Cohort(Base):
     operator_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     host_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
     district_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
-    mode: Mapped[CohortMode] = mapped_column(_enum(CohortMode))
+    mode: Mapped[CohortMode] = mapped_column(enum_column(CohortMode))
     modules: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     capacity: Mapped[int] = mapped_column(Integer)
-    status: Mapped[CohortStatus] = mapped_column(_enum(CohortStatus))
+    status: Mapped[CohortStatus] = mapped_column(enum_column(CohortStatus))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -73,11 +67,13 @@ class Trainee(Base):
     national_id: Mapped[str] = mapped_column(String(40))
     full_name: Mapped[str] = mapped_column(String(300))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
-    gender: Mapped[Gender] = mapped_column(_enum(Gender))
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender))
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
-    education_level: Mapped[EducationLevel | None] = mapped_column(_enum(EducationLevel))
-    employment_status: Mapped[EmploymentStatus | None] = mapped_column(_enum(EmploymentStatus))
+    education_level: Mapped[EducationLevel | None] = mapped_column(enum_column(EducationLevel))
+    employment_status: Mapped[EmploymentStatus | None] = mapped_column(
+        enum_column(EmploymentStatus)
+    )
     employer_name: Mapped[str | None] = mapped_column(String(300))
     residence_district_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
     priority_flags: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
@@ -107,7 +103,7 @@ class Enrollment(Base):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     operator_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     host_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
-    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus), index=True)
+    status: Mapped[EnrollmentStatus] = mapped_column(enum_column(EnrollmentStatus), index=True)
     failed_rule: Mapped[str | None] = mapped_column(String(200))
     decided_by: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from stakeholders.common.loading import fetch_page
-from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.mutations import Facts, mutate_node, run_mutation
 from stakeholders.common.relay import (
     After,
     Connection,
@@ -32,7 +32,7 @@ from stakeholders.delivery.importing import district_ids
 from stakeholders.delivery.models import Cohort as CohortModel
 from stakeholders.delivery.types import Cohort, Enrollment, Trainee
 from stakeholders.errors import BadInput
-from stakeholders.parties.loaders import PartyByCodeLoader
+from stakeholders.parties.schema import party_id_by_code
 from stakeholders.programmes.loaders import ProgrammeByCodeLoader, ProgrammeByIdLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.service import get_for_update
@@ -127,12 +127,7 @@ MAX_ROWS = 1000
 
 
 async def _party_id(info: Info, code: str | None, field: str) -> int | None:
-    if code is None:
-        return None
-    row = await info.context.loaders.get(PartyByCodeLoader).load(code)
-    if row is None:
-        raise BadInput(f"no party has the code {code!r}", field=field)
-    return int(row.id)
+    return None if code is None else await party_id_by_code(info, code, field)
 
 
 async def _specs(info: Info, rows: list[TraineeInput]) -> list[enrolling.TraineeSpec]:
@@ -230,18 +225,24 @@ class DeliveryMutation:
         self, info: Info, input: EnrollTraineesInput
     ) -> EnrollTraineesPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.cohort_id, "Cohort", field="cohortId")
-        target = await ctx.loaders.get(ld.CohortByIdLoader).load(pk)
         specs = await _specs(info, input.trainees)
 
-        async def work() -> Any:
+        async def work(pk: int) -> Any:
             cohort = await get_for_update(ctx.session, CohortModel, pk)
             programme = await get_for_update(ctx.session, ProgrammeModel, cohort.programme_id)
             return await enrolling.enroll_trainees(
                 ctx.session, ctx.principal, cohort=cohort, programme=programme, specs=specs
             )
 
-        outcomes = await run_mutation(ctx, "enrollTrainees", target, work)
+        outcomes = await mutate_node(
+            ctx,
+            "enrollTrainees",
+            input.cohort_id,
+            "Cohort",
+            ld.CohortByIdLoader,
+            work,
+            field="cohortId",
+        )
         return EnrollTraineesPayload(
             results=[
                 EnrollmentResult(
@@ -262,13 +263,13 @@ class DeliveryMutation:
         self, info: Info, input: RecordEligibilityInput
     ) -> EnrollmentPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.id, "Enrollment")
-        target = await ctx.loaders.get(ld.EnrollmentByIdLoader).load(pk)
-        enrollment = await run_mutation(
+        enrollment = await mutate_node(
             ctx,
             "recordEligibility",
-            target,
-            lambda: service.record_eligibility(
+            input.id,
+            "Enrollment",
+            ld.EnrollmentByIdLoader,
+            lambda pk: service.record_eligibility(
                 ctx.session,
                 ctx.principal,
                 enrollment_id=pk,
@@ -287,13 +288,13 @@ class DeliveryMutation:
         self, info: Info, input: UpdateEnrollmentStatusInput
     ) -> EnrollmentPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.id, "Enrollment")
-        target = await ctx.loaders.get(ld.EnrollmentByIdLoader).load(pk)
-        enrollment = await run_mutation(
+        enrollment = await mutate_node(
             ctx,
             "updateEnrollmentStatus",
-            target,
-            lambda: service.update_enrollment_status(
+            input.id,
+            "Enrollment",
+            ld.EnrollmentByIdLoader,
+            lambda pk: service.update_enrollment_status(
                 ctx.session,
                 ctx.principal,
                 enrollment_id=pk,

@@ -16,8 +16,13 @@ from stakeholders.delivery.enums import CohortMode, CohortStatus, EnrollmentStat
 from stakeholders.delivery.models import Cohort, Enrollment
 from stakeholders.errors import BadInput, Conflict
 from stakeholders.programmes.enums import ParticipantRole
-from stakeholders.programmes.models import Participant, Programme
-from stakeholders.programmes.service import audited, check_version, get_for_update
+from stakeholders.programmes.models import Programme
+from stakeholders.programmes.service import (
+    audited,
+    check_version,
+    get_for_update,
+    participant_roles,
+)
 from stakeholders.validation import check_code, check_text, optional_text
 
 __all__ = [
@@ -42,19 +47,12 @@ class CohortSpec:
     capacity: int
 
 
-async def _roles_in(session: AsyncSession, programme: Programme, party_id: int) -> set[str]:
-    rows = await session.scalars(
-        select(Participant.role).where(
-            Participant.programme_id == programme.id, Participant.party_id == party_id
-        )
-    )
-    return {str(r) for r in rows}
-
-
 async def _check_party(
     session: AsyncSession, programme: Programme, party_id: int | None, roles: set[str], name: str
 ) -> None:
-    if party_id is not None and not roles & await _roles_in(session, programme, party_id):
+    if party_id is None:
+        return
+    if not roles & await participant_roles(session, programme.id, party_id):
         wanted = " or ".join(sorted(roles))
         raise BadInput(f"{name} must take part in the programme as {wanted}", field=name)
 

@@ -4,13 +4,11 @@ change) so that its row filter needs no join."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,14 +17,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stakeholders.db import Base, UTCDateTime, utcnow
+from stakeholders.db import Base, UTCDateTime, enum_column, utcnow
 from stakeholders.outcomes.enums import ContractKind, FollowUpKind
 
 __all__ = ["Assessment", "Attendance", "Certificate", "FollowUp", "Placement"]
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, create_constraint=True)
 
 
 class _OfEnrollment:
@@ -102,7 +96,7 @@ class Placement(_OfEnrollment, Base):
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     employer_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     job_title: Mapped[str] = mapped_column(String(200))
-    contract_kind: Mapped[ContractKind] = mapped_column(_enum(ContractKind))
+    contract_kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind))
     starts_on: Mapped[dt.date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(255))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -121,7 +115,7 @@ class FollowUp(_OfEnrollment, Base):
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
     employer_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
     author_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
-    kind: Mapped[FollowUpKind] = mapped_column(_enum(FollowUpKind))
+    kind: Mapped[FollowUpKind] = mapped_column(enum_column(FollowUpKind))
     observed_on: Mapped[dt.date] = mapped_column(Date)
     employed: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text)

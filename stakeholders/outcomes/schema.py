@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.mutations import Facts, mutate_node, run_mutation
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info, one
 from stakeholders.delivery.loaders import CohortByIdLoader, EnrollmentByIdLoader
@@ -111,13 +111,13 @@ async def _on_enrollment(
 ) -> T:
     """Run `action` on an enrolment the caller can see: policy first, then `do` on the row."""
     ctx = info.context
-    pk = expect_global_id(global_id, "Enrollment", field="enrollmentId")
-    target = await ctx.loaders.get(EnrollmentByIdLoader).load(pk)
 
-    async def work() -> T:
+    async def work(pk: int) -> T:
         return await do(await get_for_update(ctx.session, EnrollmentModel, pk))
 
-    return await run_mutation(ctx, action, target, work)
+    return await mutate_node(
+        ctx, action, global_id, "Enrollment", EnrollmentByIdLoader, work, field="enrollmentId"
+    )
 
 
 @strawberry.type
@@ -134,23 +134,25 @@ class OutcomeMutation:
         self, info: Info, input: RecordAttendanceInput
     ) -> AttendancePayload | None:
         ctx = info.context
-        pk = expect_global_id(input.cohort_id, "Cohort", field="cohortId")
-        target = await ctx.loaders.get(CohortByIdLoader).load(pk)
         marks = _marks(input)
 
-        changed: list[Any] = []
-
-        async def counted() -> Any:
+        async def work(pk: int) -> tuple[Any, int]:
             cohort = await get_for_update(ctx.session, CohortModel, pk)
-            changed.extend(
-                await service.record_attendance(
-                    ctx.session, ctx.principal, cohort=cohort, day=input.day, marks=marks
-                )
+            changed = await service.record_attendance(
+                ctx.session, ctx.principal, cohort=cohort, day=input.day, marks=marks
             )
-            return cohort
+            return cohort, len(changed)
 
-        cohort = await run_mutation(ctx, "recordAttendance", target, counted)
-        return AttendancePayload(cohort=Cohort.from_row(cohort), changed=len(changed))
+        cohort, changed = await mutate_node(
+            ctx,
+            "recordAttendance",
+            input.cohort_id,
+            "Cohort",
+            CohortByIdLoader,
+            work,
+            field="cohortId",
+        )
+        return AttendancePayload(cohort=Cohort.from_row(cohort), changed=changed)
 
     @strawberry.mutation(description="Record a test taken by a trainee of your cohort.")
     async def record_assessment(

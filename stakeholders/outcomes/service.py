@@ -22,8 +22,8 @@ from stakeholders.errors import BadInput, Conflict
 from stakeholders.outcomes.enums import ContractKind, FollowUpKind
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.programmes.enums import ParticipantRole
-from stakeholders.programmes.models import Participant, Programme
-from stakeholders.programmes.service import audited, get_for_update
+from stakeholders.programmes.models import Programme
+from stakeholders.programmes.service import audited, get_for_update, participant_roles
 from stakeholders.validation import check_text, optional_text
 
 __all__ = [
@@ -225,14 +225,10 @@ async def record_placement(
     session: AsyncSession, principal: Principal, *, certificate: Certificate, spec: PlacementSpec
 ) -> Placement:
     """The caller's party hired the holder of `certificate`: once per enrolment."""
-    roles = await session.scalars(
-        select(Participant.role).where(
-            Participant.programme_id == certificate.programme_id,
-            Participant.party_id == principal.party_id,
-        )
-    )
+    assert principal.party_id is not None, "a hire is recorded by a party"
+    roles = await participant_roles(session, certificate.programme_id, principal.party_id)
     hiring = {ParticipantRole.FUNDER.value, ParticipantRole.EMPLOYER.value}
-    if not hiring & {str(r) for r in roles}:
+    if not hiring & roles:
         raise BadInput(
             "your party must take part in the programme as FUNDER or EMPLOYER to record a hire",
             field="certificateNumber",

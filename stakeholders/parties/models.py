@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auth.roles import PartyKind
-from stakeholders.db import Base, UTCDateTime, utcnow
+from stakeholders.db import Base, UTCDateTime, enum_column, utcnow
 
 __all__ = ["Party"]
 
@@ -19,9 +19,7 @@ class Party(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[PartyKind] = mapped_column(
-        Enum(PartyKind, native_enum=False, length=16, create_constraint=True)
-    )
+    kind: Mapped[PartyKind] = mapped_column(enum_column(PartyKind, length=16))
     country: Mapped[str] = mapped_column(String(2))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
     path: Mapped[str] = mapped_column(String(1000), index=True)

@@ -9,11 +9,20 @@ import strawberry
 from auth.roles import PartyKind
 from stakeholders.common.loading import fetch_page
 from stakeholders.common.relay import Connection, page_request, to_connection
+from stakeholders.errors import BadInput
 from stakeholders.parties.loaders import PartyByCodeLoader
 from stakeholders.parties.repository import PARTIES, readable_parties
 from stakeholders.parties.types import Info, Party
 
-__all__ = ["PartyQuery"]
+__all__ = ["PartyQuery", "party_id_by_code"]
+
+
+async def party_id_by_code(info: Info, code: str, field: str) -> int:
+    """The id of the party an input names by code; BAD_INPUT naming `field` when none has it."""
+    row = await info.context.loaders.get(PartyByCodeLoader).load(code)
+    if row is None:
+        raise BadInput(f"no party has the code {code!r}", field=field)
+    return int(row.id)
 
 
 @strawberry.type

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -17,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stakeholders.db import Base, JSONDocument, UTCDateTime, utcnow
+from stakeholders.db import Base, JSONDocument, UTCDateTime, enum_column, utcnow
 from stakeholders.programmes.enums import (
     AgreementKind,
     EscalationStatus,
@@ -37,10 +35,6 @@ __all__ = [
 ]
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, create_constraint=True)
-
-
 class Programme(Base):
     """A public programme; tracks, targets, eligibility and audiences are documents of it."""
 
@@ -56,7 +50,7 @@ class Programme(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     owner_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
-    status: Mapped[ProgrammeStatus] = mapped_column(_enum(ProgrammeStatus))
+    status: Mapped[ProgrammeStatus] = mapped_column(enum_column(ProgrammeStatus))
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
@@ -84,7 +78,7 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
-    role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole))
+    role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole))
     joined_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -95,7 +89,7 @@ class Agreement(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
-    kind: Mapped[AgreementKind] = mapped_column(_enum(AgreementKind))
+    kind: Mapped[AgreementKind] = mapped_column(enum_column(AgreementKind))
     title: Mapped[str] = mapped_column(String(300))
     reference: Mapped[str | None] = mapped_column(String(100))
     signed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -113,7 +107,7 @@ class AgreementParty(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
-    role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole))
+    role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole))
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     signed_by: Mapped[str | None] = mapped_column(String(255))
 
@@ -131,7 +125,9 @@ class Responsibility(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    status: Mapped[ResponsibilityStatus] = mapped_column(_enum(ResponsibilityStatus), index=True)
+    status: Mapped[ResponsibilityStatus] = mapped_column(
+        enum_column(ResponsibilityStatus), index=True
+    )
     progress: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(255))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -152,7 +148,7 @@ class ProgressUpdate(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     author_sub: Mapped[str] = mapped_column(String(255))
     author_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
-    status: Mapped[ResponsibilityStatus] = mapped_column(_enum(ResponsibilityStatus))
+    status: Mapped[ResponsibilityStatus] = mapped_column(enum_column(ResponsibilityStatus))
     progress: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -171,7 +167,7 @@ class Escalation(Base):
     addressed_to_party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[EscalationStatus] = mapped_column(_enum(EscalationStatus), index=True)
+    status: Mapped[EscalationStatus] = mapped_column(enum_column(EscalationStatus), index=True)
     resolution: Mapped[str | None] = mapped_column(Text)
     raised_by_sub: Mapped[str] = mapped_column(String(255))
     raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,12 +9,12 @@ import strawberry
 from sqlalchemy import Row
 
 from auth.errors import Forbidden, Unauthenticated
-from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.mutations import Facts, mutate_node, run_mutation
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info
 from stakeholders.common.scalars import MinorUnits
 from stakeholders.errors import BadInput
-from stakeholders.parties.loaders import PartyByCodeLoader
+from stakeholders.parties.schema import party_id_by_code
 from stakeholders.programmes import loaders as ld
 from stakeholders.programmes import service, work_service
 from stakeholders.programmes.enums import (
@@ -186,10 +186,7 @@ async def _party_id(info: Info, code: str | None, field: str) -> int:
     code = code or info.context.principal.party_code
     if code is None:
         raise Unauthenticated(f"sign in, or name the party in {field}")
-    row = await info.context.loaders.get(PartyByCodeLoader).load(code)
-    if row is None:
-        raise BadInput(f"no party has the code {code!r}", field=field)
-    return int(row.id)
+    return await party_id_by_code(info, code, field)
 
 
 async def _programme(info: Info, global_id: str, field: str) -> tuple[int, Row[Any] | None]:
@@ -367,13 +364,13 @@ class ProgrammeMutation:
         self, info: Info, input: UpdateResponsibilityProgressInput
     ) -> ResponsibilityPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.id, "Responsibility")
-        target = await ctx.loaders.get(ld.ResponsibilityByIdLoader).load(pk)
-        updated = await run_mutation(
+        updated = await mutate_node(
             ctx,
             "updateResponsibilityProgress",
-            target,
-            lambda: work_service.update_progress(
+            input.id,
+            "Responsibility",
+            ld.ResponsibilityByIdLoader,
+            lambda pk: work_service.update_progress(
                 ctx.session,
                 ctx.principal,
                 responsibility_id=pk,
@@ -390,13 +387,13 @@ class ProgrammeMutation:
         self, info: Info, input: CancelResponsibilityInput
     ) -> ResponsibilityPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.id, "Responsibility")
-        target = await ctx.loaders.get(ld.ResponsibilityByIdLoader).load(pk)
-        updated = await run_mutation(
+        updated = await mutate_node(
             ctx,
             "cancelResponsibility",
-            target,
-            lambda: work_service.cancel_responsibility(
+            input.id,
+            "Responsibility",
+            ld.ResponsibilityByIdLoader,
+            lambda pk: work_service.cancel_responsibility(
                 ctx.session,
                 ctx.principal,
                 responsibility_id=pk,
@@ -443,13 +440,13 @@ class ProgrammeMutation:
         self, info: Info, input: AcknowledgeEscalationInput
     ) -> EscalationPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.id, "Escalation")
-        target = await ctx.loaders.get(ld.EscalationByIdLoader).load(pk)
-        updated = await run_mutation(
+        updated = await mutate_node(
             ctx,
             "acknowledgeEscalation",
-            target,
-            lambda: work_service.acknowledge_escalation(
+            input.id,
+            "Escalation",
+            ld.EscalationByIdLoader,
+            lambda pk: work_service.acknowledge_escalation(
                 ctx.session, ctx.principal, escalation_id=pk, version=input.version
             ),
         )
@@ -460,13 +457,13 @@ class ProgrammeMutation:
         self, info: Info, input: ResolveEscalationInput
     ) -> EscalationPayload | None:
         ctx = info.context
-        pk = expect_global_id(input.id, "Escalation")
-        target = await ctx.loaders.get(ld.EscalationByIdLoader).load(pk)
-        updated = await run_mutation(
+        updated = await mutate_node(
             ctx,
             "resolveEscalation",
-            target,
-            lambda: work_service.resolve_escalation(
+            input.id,
+            "Escalation",
+            ld.EscalationByIdLoader,
+            lambda pk: work_service.resolve_escalation(
                 ctx.session,
                 ctx.principal,
                 escalation_id=pk,

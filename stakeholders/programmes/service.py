@@ -32,6 +32,7 @@ __all__ = [
     "create_programme",
     "get_for_update",
     "is_participant",
+    "participant_roles",
     "sign_agreement",
     "update_programme_status",
 ]
@@ -81,6 +82,16 @@ async def audited(
         before=before,
         after={**snapshot(entity), **(extra or {})},
     )
+
+
+async def participant_roles(session: AsyncSession, programme_id: int, party_id: int) -> set[str]:
+    """The roles `party_id` holds in the programme (empty: it does not take part)."""
+    rows = await session.scalars(
+        select(Participant.role).where(
+            Participant.programme_id == programme_id, Participant.party_id == party_id
+        )
+    )
+    return {str(r) for r in rows}
 
 
 async def is_participant(session: AsyncSession, programme: Programme, party_id: int) -> bool:
