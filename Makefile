@@ -24,6 +24,7 @@ test: $(STAMP)
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # PostgreSQL too when ACCORD_BENCH_DATABASE_URL is given (environment or `make bench VAR=...`).

@@ -23,6 +23,7 @@ class PartyScope:
     programmes: frozenset[int]
     owned_programmes: frozenset[int]
     programme_roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    programme_states: Mapping[int, str] = field(default_factory=dict)
 
 
 def check_roles(names: Iterable[str], kind: PartyKind) -> frozenset[Role]:
@@ -54,5 +55,6 @@ def build_principal(claims: TokenClaims, scope: PartyScope | None) -> Principal:
         programmes=scope.programmes,
         owned_programmes=scope.owned_programmes,
         programme_roles=scope.programme_roles,
+        programme_states=scope.programme_states,
         issuer=claims.issuer,
     )

@@ -26,7 +26,7 @@ from auth.relations import (
     SameAsRow,
     TypeRule,
 )
-from auth.rules import MUTATIONS, TYPES, VALUE_TYPES
+from auth.rules import ALWAYS, MUTATIONS, OPEN_IN, TYPES, VALUE_TYPES
 
 __all__ = [
     "EVERY_KEY",
@@ -42,6 +42,7 @@ __all__ = [
     "authorize",
     "can_read_field",
     "can_read_row",
+    "closed_reason",
     "derived_keys",
     "describe",
     "field_rule",
@@ -97,9 +98,26 @@ def row_filter(principal: Principal, type_name: str) -> RowFilter:
 
 
 def may(principal: Principal, action: str, target: Any) -> bool:
-    """Whether the policy lets the caller do `action` to `target` (what `viewerCan` shows)."""
+    """Whether the policy lets the caller do `action` to `target` (what `viewerCan` shows),
+    the programme's state included."""
     rule = MUTATIONS.get(action)
-    return rule is not None and any(g.allows(principal, target) for g in rule.grants)
+    return (
+        rule is not None
+        and any(g.allows(principal, target) for g in rule.grants)
+        and closed_reason(principal, action, target) is None
+    )
+
+
+def closed_reason(principal: Principal, action: str, target: Any) -> str | None:
+    """Why the state of the target's programme refuses `action` (auth.rules.lifecycle), if it
+    does; None when it allows it or the target belongs to no programme."""
+    if action in ALWAYS:
+        return None
+    programme_id = getattr(target, "programme_id", None)
+    state = principal.programme_states.get(programme_id) if programme_id is not None else None
+    if state is None or state == "ACTIVE" or action in OPEN_IN.get(state, frozenset()):
+        return None
+    return f"the programme is {state}: {action} is not open in a {state} programme"
 
 
 def derived_keys(principal: Principal, type_name: str) -> dict[str, frozenset[Any]]:

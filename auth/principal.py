@@ -31,11 +31,37 @@ class Principal:
     programme_roles: Mapping[int, frozenset[str]] = field(
         default_factory=dict, compare=False, hash=False
     )
+    # The state of every programme (DRAFT, ACTIVE, CLOSED): what may change in a programme
+    # depends on it (auth.rules.lifecycle).
+    programme_states: Mapping[int, str] = field(default_factory=dict, compare=False, hash=False)
     issuer: str | None = field(default=None, compare=False)
+    # The programmes per participant role, computed once: relations ask for them per row.
+    _by_role: Mapping[str, frozenset[int]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        by_role: dict[str, set[int]] = {}
+        for programme, roles in self.programme_roles.items():
+            for role in roles:
+                by_role.setdefault(role, set()).add(programme)
+        object.__setattr__(self, "_by_role", {r: frozenset(p) for r, p in by_role.items()})
 
     @property
     def is_anonymous(self) -> bool:
         return self.sub is None
+
+    def programmes_as(self, *participant_roles: str) -> frozenset[int]:
+        """The programmes in which the subtree takes part in one of `participant_roles`."""
+        found: frozenset[int] = frozenset()
+        for role in participant_roles:
+            found |= self._by_role.get(role, frozenset())
+        return found
+
+    @property
+    def supervised_programmes(self) -> frozenset[int]:
+        """What an auditor of this party supervises: the programmes owned or supervised."""
+        return self.programmes_as("OWNER", "SUPERVISOR")
 
     def has_any_role(self, roles: frozenset[Role] | None) -> bool:
         """True when `roles` is None (no role required) or the caller holds one of them."""

@@ -30,14 +30,20 @@ __all__ = [
     "OPERATOR",
     "OWN_PARTY",
     "PARTICIPANT",
+    "PROGRAMME_COORDINATOR",
+    "PROGRAMME_EVALUATOR",
     "PROGRAMME_OWNER",
     "PUBLISHED",
     "RAISER",
     "RESIDENT",
     "SAME_AS_ROW",
+    "SUPERVISED",
+    "TRAINEE_COORDINATOR",
+    "TRAINEE_EVALUATOR",
     "TRAINEE_HOST",
     "TRAINEE_OPERATOR",
     "TRAINEE_PROGRAMME_OWNER",
+    "TRAINEE_SUPERVISED",
     "EveryKey",
     "FieldRule",
     "Grant",
@@ -146,6 +152,52 @@ ENROLLED_RESIDENT = Relation(
     "via_resident",
     _subtree,
     "of the enrolled trainee's district of residence",
+    derived=True,
+)
+
+
+def _as(*participant_roles: str) -> Callable[[Principal], Keys]:
+    return lambda p: p.programmes_as(*participant_roles)
+
+
+# Fund supervision: the programmes the caller's subtree owns or supervises (CONTRACT.md).
+SUPERVISED = Relation(
+    "supervised",
+    "programme_id",
+    lambda p: p.supervised_programmes,
+    "of a party owning or supervising the programme",
+)
+PROGRAMME_EVALUATOR = Relation(
+    "programme_evaluator",
+    "programme_id",
+    _as("EVALUATOR"),
+    "of a party taking part in the programme as EVALUATOR",
+)
+PROGRAMME_COORDINATOR = Relation(
+    "programme_coordinator",
+    "programme_id",
+    _as("COORDINATOR"),
+    "of a party taking part in the programme as COORDINATOR",
+)
+TRAINEE_SUPERVISED = Relation(
+    "trainee_supervised",
+    "via_supervised",
+    lambda p: p.supervised_programmes,
+    "of a party owning or supervising a programme the trainee is enrolled in",
+    derived=True,
+)
+TRAINEE_EVALUATOR = Relation(
+    "trainee_evaluator",
+    "via_evaluator",
+    _as("EVALUATOR"),
+    "of an evaluation body of a programme the trainee is enrolled in",
+    derived=True,
+)
+TRAINEE_COORDINATOR = Relation(
+    "trainee_coordinator",
+    "via_coordinator",
+    _as("COORDINATOR"),
+    "of a coordinator of a programme the trainee is enrolled in",
     derived=True,
 )
 

@@ -21,6 +21,7 @@ class Role(enum.StrEnum):
     UNIVERSITY_STAFF = "university_staff"
     OPERATOR_STAFF = "operator_staff"
     SPONSOR_STAFF = "sponsor_staff"
+    EVALUATOR = "evaluator"
     AUDITOR = "auditor"
 
 
@@ -31,6 +32,9 @@ ROLE_PARTY_KINDS: dict[Role, frozenset[PartyKind]] = {
     Role.UNIVERSITY_STAFF: frozenset({PartyKind.UNIVERSITY}),
     Role.OPERATOR_STAFF: frozenset({PartyKind.OPERATOR, PartyKind.UNIVERSITY}),
     Role.SPONSOR_STAFF: frozenset({PartyKind.SPONSOR}),
+    # An evaluation body is a public centre (Chongqing's appraisal centre), a university or a
+    # certified operator; it acts where its party takes part in a programme as EVALUATOR.
+    Role.EVALUATOR: frozenset({PartyKind.MINISTRY, PartyKind.UNIVERSITY, PartyKind.OPERATOR}),
     Role.AUDITOR: frozenset({PartyKind.MINISTRY}),
 }
 

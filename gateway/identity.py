@@ -43,7 +43,9 @@ async def authenticate(
         if found is not None:
             party_id, kind, subtree = found
             reach = await programme_reach(session, subtree, database.dialect)
-            scope = PartyScope(party_id, kind, subtree, reach.programmes, reach.owned, reach.roles)
+            scope = PartyScope(
+                party_id, kind, subtree, reach.programmes, reach.owned, reach.roles, reach.states
+            )
     return build_principal(claims, scope)
 
 
@@ -78,4 +80,5 @@ async def rescope(context: RequestContext) -> Principal:
         programmes=reach.programmes,
         owned_programmes=reach.owned,
         programme_roles=reach.roles,
+        programme_states=reach.states,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -27,8 +27,8 @@ from stakeholders.common.scalars import SCALARS
 from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
 from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
-from stakeholders.programmes.mutations import ProgrammeMutation
-from stakeholders.programmes.schema import ProgrammeQuery
+from stakeholders.programmes.schema import ProgrammeMutation, ProgrammeQuery
+from stakeholders.programmes.work_schema import WorkMutation, WorkQuery
 
 __all__ = ["FEDERATION_VERSION", "AccordSchema", "build_schema"]
 
@@ -36,14 +36,22 @@ FEDERATION_VERSION = "2.11"
 
 
 @strawberry.type(description="Read the coordinated work model; you see what the policy lets you.")
-class Query(ViewerQuery, PartyQuery, ProgrammeQuery, DeliveryQuery, OutcomeQuery, AuditQuery):
+class Query(
+    ViewerQuery, PartyQuery, ProgrammeQuery, WorkQuery, DeliveryQuery, OutcomeQuery, AuditQuery
+):
     @strawberry.field(description="Any object by its global ID; null when you may not see it.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="Global ID, as an object's id gives it.")
+        ],
+    ) -> Node | None:
         return await load_node(info.context, str(id))
 
 
 @strawberry.type(description="Change the work model; every change is checked and audited.")
-class Mutation(ProgrammeMutation, DeliveryMutation, OutcomeMutation):
+class Mutation(ProgrammeMutation, WorkMutation, DeliveryMutation, OutcomeMutation):
     pass
 
 

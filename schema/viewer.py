@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from auth.policy import TYPES, may_read_somewhere, may_write_somewhere
@@ -57,7 +59,14 @@ class Viewer:
     @strawberry.field(
         description="Per type and field, whether you may read or change it (from the policy)."
     )
-    def permissions(self, info: Info, type: str | None = None) -> list[FieldPermission]:
+    def permissions(
+        self,
+        info: Info,
+        type: Annotated[
+            str | None,
+            strawberry.argument(description="Only this GraphQL type, e.g. Responsibility."),
+        ] = None,
+    ) -> list[FieldPermission]:
         principal = info.context.principal
         return [
             FieldPermission(

@@ -3,7 +3,7 @@
 from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.clients.models import OAuthClient
 from stakeholders.db import Base
-from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import (
@@ -37,4 +37,5 @@ __all__ = [
     "ProgressUpdate",
     "Responsibility",
     "Trainee",
+    "TraineeContact",
 ]

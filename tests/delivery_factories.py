@@ -6,9 +6,10 @@ import datetime as dt
 from itertools import count
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import Programme
@@ -42,6 +43,24 @@ async def create_cohort(
     )
 
 
+_CN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def national_id(country: str, n: int) -> str:
+    """The n-th of distinct valid national IDs of CN, FR, MA or VN (distinct below a million)."""
+    if country == "CN":
+        born = dt.date(1990, 1, 1) + dt.timedelta(days=n // 1000)
+        body = f"500103{born:%Y%m%d}{n % 1000:03d}"
+        total = sum(int(d) * w for d, w in zip(body, _CN_WEIGHTS, strict=True))
+        return body + "10X98765432"[total % 11]
+    if country == "FR":
+        body = f"1900175{n // 1000 + 1:03d}{n % 1000:03d}"
+        return f"{body}{97 - int(body) % 97:02d}"
+    if country == "MA":
+        return f"BE{n % 1_000_000:06d}"
+    return f"0790{n:08d}"
+
+
 async def create_trainee(session: AsyncSession, **overrides: Any) -> Trainee:
     n = next(_serial)
     values: dict[str, Any] = {
@@ -50,8 +69,6 @@ async def create_trainee(session: AsyncSession, **overrides: Any) -> Trainee:
         "full_name": f"Nguyễn Văn {n}",
         "gender": "MALE",
         "birth_date": dt.date(1990, 1, 1),
-        "email": f"trainee{n}@example.vn",
-        "phone": "+84 90 000 0000",
         "education_level": "BACHELOR",
         "employment_status": "CIVIL_SERVANT",
         "priority_flags": [],
@@ -63,6 +80,23 @@ async def create_trainee(session: AsyncSession, **overrides: Any) -> Trainee:
 async def enroll(
     session: AsyncSession, trainee: Trainee, cohort: Cohort, status: str = "ENROLLED", **extra: Any
 ) -> Enrollment:
+    """The trainee in the cohort, with the contact the person gave the cohort's operator."""
+    contact = await session.scalar(
+        select(TraineeContact).where(
+            TraineeContact.trainee_id == trainee.id,
+            TraineeContact.party_id == cohort.operator_party_id,
+        )
+    )
+    if contact is None:
+        await _add(
+            session,
+            TraineeContact(
+                trainee_id=trainee.id,
+                party_id=cohort.operator_party_id,
+                email=f"trainee{trainee.id}@example.vn",
+                phone="+84 90 000 0000",
+            ),
+        )
     return await _add(
         session,
         Enrollment(

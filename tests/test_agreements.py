@@ -506,10 +506,11 @@ async def test_agreements_are_seen_by_participants_and_auditors_only(session, cl
     readers = [
         client_for("UNI", "university_staff"),  # a participant, not a party to it
         client_for("OP-1", "operator_staff"),
-        client_for("FOREIGN-MIN", "auditor"),
+        client_for("MIN", "auditor"),
     ]
     outsiders = [
         client_for(None),
+        client_for("FOREIGN-MIN", "auditor"),  # auditors are never hub-wide
         client_for("OP-2", "operator_staff"),
         client_for("DIST-2", "district_officer"),
     ]

@@ -14,7 +14,7 @@ from tests.factories import build_world, create_party
 
 CREATE_COHORT = """
 mutation($p: ID!) { createCohort(input: {programmeId: $p, code: "BD-CDS-01", mode: IN_PERSON,
-  startsOn: "2025-03-01", endsOn: "2025-06-30", capacity: 2, hostCode: "UNI",
+  startsOn: "2025-03-01", endsOn: "2025-06-30", capacity: 2, plannedSessionDays: 5, hostCode: "UNI",
   districtCode: "DIST-1", modules: ["AI"]}) { cohort { id code status host { code } } } }
 """
 ENROL = """
@@ -44,8 +44,9 @@ mutation($e: ID!) { issueCertificate(input: {enrollmentId: $e, level: "Kỹ năn
   { certificate { number level issuer { code } trainee { fullName } } } }
 """
 PLACE = """
-mutation($n: String!) { recordPlacement(input: {certificateNumber: $n, jobTitle: "Analyste",
-  contractKind: PERMANENT, startsOn: "2025-09-01"}) { placement { id jobTitle
+mutation($n: String!, $born: Date!, $start: Date!) { recordPlacement(input: {
+  certificateNumber: $n, holderBirthDate: $born, jobTitle: "Analyste", contractKind: PERMANENT,
+  startsOn: $start}) { placement { id jobTitle
   employer { code } trainee { fullName nationalId } } } }
 """
 FOLLOW = """
@@ -60,6 +61,11 @@ query($e: ID!) { node(id: $e) { ... on Enrollment { status attendanceRate
 """
 
 
+BORN = dt.date(1991, 4, 12)
+# What the graduate shows a recruiter: the certificate and an identity document, today.
+SHOWN = {"born": BORN.isoformat(), "start": dt.datetime.now(dt.UTC).date().isoformat()}
+
+
 def _person(n: int, name: str) -> dict[str, Any]:
     return {
         "country": "VN",
@@ -69,6 +75,7 @@ def _person(n: int, name: str) -> dict[str, Any]:
         "employmentStatus": "CIVIL_SERVANT",
         "residenceDistrictCode": "DIST-1",
         "email": f"p{n}@binhdinh.gov.vn",
+        "birthDate": BORN.isoformat(),
     }
 
 
@@ -170,13 +177,13 @@ async def test_a_trainee_goes_from_application_to_placement(session, client_for)
     assert _code(again) == "CONFLICT"
 
     # the sponsor hires the holder: it sees the person's name, never the national ID
-    not_a_sponsor = await operator.execute(PLACE, n=certificate["number"])
+    not_a_sponsor = await operator.execute(PLACE, n=certificate["number"], **SHOWN)
     assert _code(not_a_sponsor) == "FORBIDDEN"
     outsider = await client_for("OTHER-BANK", "sponsor_staff").execute(
-        PLACE, n=certificate["number"]
+        PLACE, n=certificate["number"], **SHOWN
     )
     assert _code(outsider) == "NOT_FOUND"
-    hired = await bank.execute(PLACE, n=certificate["number"])
+    hired = await bank.execute(PLACE, n=certificate["number"], **SHOWN)
     assert hired["data"]["recordPlacement"], hired
     placement = hired["data"]["recordPlacement"]["placement"]
     assert placement["employer"] == {"code": "BANK"}
@@ -184,7 +191,7 @@ async def test_a_trainee_goes_from_application_to_placement(session, client_for)
     assert [e["path"] for e in hired["errors"]] == [
         ["recordPlacement", "placement", "trainee", "nationalId"]
     ]
-    twice = await bank.execute(PLACE, n=certificate["number"])
+    twice = await bank.execute(PLACE, n=certificate["number"], **SHOWN)
     assert _code(twice) == "CONFLICT"
     followed = await bank.execute(FOLLOW, e=first["id"])
     assert followed["data"]["recordFollowUp"]["followUp"] == {
@@ -235,7 +242,7 @@ async def test_refused_steps_leave_nothing_behind(session, client_for):
         await operator.execute(MOVE, id=enrolment["id"], v=enrolment["version"], s="COMPLETED"),
         await operator.execute(MOVE, id=enrolment["id"], v=enrolment["version"], s="DROPPED"),
         await client_for(None).execute(CERTIFY, e=enrolment["id"]),
-        await client_for("BANK", "sponsor_staff").execute(PLACE, n="PROG-1-2025-999999"),
+        await client_for("BANK", "sponsor_staff").execute(PLACE, n="PROG-1-2025-999999", **SHOWN),
     ]
     # then each gets its code and nothing is stored or audited
     assert [_code(a) for a in attempts] == [

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from stakeholders.audit.models import AuditEvent
 from stakeholders.audit.service import verify_chain
 from stakeholders.demo.loader import load_demo
+from stakeholders.programmes.models import Programme
 
 PROGRAMMES = "{ programmes { totalCount edges { node { code owner { kind } } } } }"
 
@@ -78,9 +79,18 @@ async def test_only_auditors_and_actors_read_the_trail(session, client_for):
     await session.commit()
     query = "{ auditEvents { totalCount } }"
     auditor = await client_for("CQ-HRSS", "auditor").execute(query)
+    foreign = await client_for("FR-MTEI", "auditor").execute(query)
     operator = await client_for("MA-ARKX", "operator_staff").execute(query)
     anonymous = await client_for(None).execute(query)
-    assert auditor["data"]["auditEvents"]["totalCount"] == 4
+    # the bureau's auditors read Chongqing's events, not the others' (never hub-wide)
+    chongqing = await session.scalar(select(Programme.id).where(Programme.code.like("CQ-%")))
+    own = await session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.programme_id == chongqing)
+    )
+    everything = await session.scalar(select(func.count()).select_from(AuditEvent))
+    assert 0 < own < everything
+    assert auditor["data"]["auditEvents"]["totalCount"] == own
+    assert foreign["data"]["auditEvents"]["totalCount"] < everything
     assert operator["data"]["auditEvents"]["totalCount"] == 0
     assert anonymous["data"]["auditEvents"]["totalCount"] == 0
 

@@ -367,7 +367,7 @@ async def test_only_the_addressee_acknowledges_or_resolves(session, client_for):
         (client_for("OP-1", "operator_staff"), "FORBIDDEN"),  # the raiser
         (client_for("MIN", "coordinator"), "FORBIDDEN"),  # the owner
         (client_for("MIN", "auditor"), "FORBIDDEN"),
-        (client_for("FOREIGN-MIN", "auditor"), "FORBIDDEN"),
+        (client_for("FOREIGN-MIN", "auditor"), "NOT_FOUND"),  # supervises another programme
         (client_for("UNI-SCHOOL", "university_staff"), "NOT_FOUND"),  # below the addressee
         (client_for("BANK", "sponsor_staff"), "NOT_FOUND"),  # a participant, not involved
         (client_for("MIN-HOME", "coordinator"), "NOT_FOUND"),
@@ -479,10 +479,10 @@ async def test_escalations_are_seen_by_raiser_addressee_owner_and_auditors(sessi
         client_for("UNI", "university_staff"),
         client_for("MIN", "coordinator"),
         client_for("MIN", "auditor"),
-        client_for("FOREIGN-MIN", "auditor"),
     ]
     unrelated = [
         client_for(None),
+        client_for("FOREIGN-MIN", "auditor"),  # auditors are never hub-wide
         client_for("BANK", "sponsor_staff"),
         client_for("DIST-1", "district_officer"),
         client_for("MIN-HOME", "coordinator"),

@@ -46,7 +46,8 @@ DEMO_PROGRAMMES = {
 BUDGETED_PROGRAMME = "FR-GEN-ROADMAP-2021"
 OWNER_PARTY = "FR-GEN"
 # A university with responsibilities in the Binh Dinh programme.
-ASSIGNEE_PROGRAMME, ASSIGNEE_PARTY = "BD-DIGITAL-SKILLS-2025", "BD-QNU"
+# An ACTIVE programme: a CLOSED one refuses progress before looking at the version.
+ASSIGNEE_PROGRAMME, ASSIGNEE_PARTY = "MA-JOBINTECH", "MA-UIR"
 
 PUBLISHED_PROGRAMMES = """
 { programmes { totalCount edges { node { id code status } } } }

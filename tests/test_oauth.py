@@ -321,6 +321,7 @@ async def test_the_metadata_names_the_token_endpoint_and_keys(http):
             "auditor",
             "coordinator",
             "district_officer",
+            "evaluator",
             "operator_staff",
             "sponsor_staff",
             "university_staff",

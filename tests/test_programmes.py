@@ -541,11 +541,12 @@ async def test_only_the_owner_coordinator_changes_the_status(session, client_for
         (client_for("OP-1", "operator_staff"), active_id, "CLOSED", "FORBIDDEN"),
         (client_for("FOREIGN-MIN", "coordinator"), active_id, "CLOSED", "FORBIDDEN"),
         (client_for(None), active_id, "CLOSED", "UNAUTHENTICATED"),
-        # the draft: nobody but its owner (and auditors) even sees it
+        # the draft: nobody but its owner (and the auditors supervising it) even sees it
         (client_for("MIN-HOME", "coordinator"), draft_id, "ACTIVE", "NOT_FOUND"),
         (client_for("DIST-1", "district_officer"), draft_id, "ACTIVE", "NOT_FOUND"),
         (client_for("FOREIGN-MIN", "coordinator"), draft_id, "ACTIVE", "NOT_FOUND"),
-        (client_for("FOREIGN-MIN", "auditor"), draft_id, "ACTIVE", "FORBIDDEN"),
+        (client_for("MIN", "auditor"), draft_id, "ACTIVE", "FORBIDDEN"),
+        (client_for("FOREIGN-MIN", "auditor"), draft_id, "ACTIVE", "NOT_FOUND"),
     ]
     for caller, pid, status, code in cases:
         # when
@@ -726,10 +727,10 @@ async def test_draft_is_seen_by_its_owner_and_auditors_only(session, client_for)
     draft_id = to_global_id("Programme", draft.id)
     seeing = [
         client_for("MIN", "coordinator"),
-        client_for("MIN", "auditor"),
-        client_for("FOREIGN-MIN", "auditor"),
+        client_for("MIN", "auditor"),  # the owner's own fund supervision
     ]
     blind = [
+        client_for("FOREIGN-MIN", "auditor"),  # auditors are never hub-wide
         client_for(None),
         client_for("MIN-HOME", "coordinator"),  # a participant of the draft, not its owner
         client_for("DIST-1", "district_officer"),  # a participant of the draft
@@ -782,7 +783,7 @@ async def test_budget_is_shown_to_participants_and_auditors(session, client_for)
         client_for("DIST-1", "district_officer"),
         client_for("MIN", "coordinator"),
         client_for("MIN-HOME", "coordinator"),
-        client_for("FOREIGN-MIN", "auditor"),
+        client_for("MIN", "auditor"),
     ]
     for reader in readers:
         # when

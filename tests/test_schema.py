@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
+from typing import Any
 
 import pytest
 import strawberry
+from graphql import parse
 
 from auth import policy
 from schema.build import FEDERATION_VERSION, build_schema
 from schema.permissions import PolicyError, apply_policy
+from stakeholders.common.enums import describe_enum
 
 SDL_FILE = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
 
@@ -67,10 +71,16 @@ def test_a_type_without_rules_refuses_the_build():
 
 
 def test_every_mutation_has_a_rule():
-    sdl = build_schema().as_str()
-    mutation_block = sdl.split("type Mutation {", 1)[1].split("\n}\n", 1)[0]
+    document = parse(build_schema().as_str())
+    mutation = next(
+        d
+        for d in document.definitions
+        if getattr(getattr(d, "name", None), "value", None) == "Mutation"
+    )
     declared = {
-        line.split("(")[0].strip() for line in mutation_block.splitlines() if "(input" in line
+        f.name.value
+        for f in getattr(mutation, "fields", ())
+        if any(a.name.value == "input" for a in f.arguments or ())
     }
     assert declared == set(policy.MUTATIONS)
 
@@ -78,8 +88,8 @@ def test_every_mutation_has_a_rule():
 def test_restricted_fields_say_who_may_read_them():
     sdl = build_schema().as_str()
     assert (
-        "The budget envelope. Readable by: anyone of a party taking part in the programme; auditor."
-        in sdl
+        "The budget envelope. Readable by: anyone of a party taking part in the programme; "
+        "auditor of a party owning or supervising the programme." in sdl
     )
 
 
@@ -118,3 +128,52 @@ def test_relation_rules_ask_a_router_for_a_token_only():
     assert 'type Responsibility implements Node @key(fields: "id") @authenticated {' in sdl
     assert 'type Party implements Node @key(fields: "id") {' in sdl
     assert "budget: Money @authenticated" in sdl
+
+
+def test_every_field_argument_input_field_and_enum_value_is_described():
+    # given: the SDL a client sees (names starting with "_" are federation's own)
+    document = parse(build_schema().as_str())
+
+    def described(node: Any) -> bool:
+        return node.description is not None and bool(node.description.value.strip())
+
+    # when
+    undescribed = []
+    for definition in document.definitions:
+        type_name = getattr(getattr(definition, "name", None), "value", "")
+        if not type_name or type_name.startswith("_"):
+            continue
+        for field in getattr(definition, "fields", None) or ():
+            if field.name.value.startswith("_"):
+                continue
+            if not described(field):
+                undescribed.append(f"{type_name}.{field.name.value}")
+            undescribed += [
+                f"{type_name}.{field.name.value}({arg.name.value})"
+                for arg in getattr(field, "arguments", None) or ()
+                if not described(arg)
+            ]
+        undescribed += [
+            f"{type_name}::{value.name.value}"
+            for value in getattr(definition, "values", None) or ()
+            if not described(value)
+        ]
+    # then
+    assert undescribed == [], "describe these in the code: " + ", ".join(undescribed)
+
+
+def test_an_enum_is_registered_only_with_every_member_described():
+    class Mode(enum.StrEnum):
+        ONLINE = "ONLINE"
+        IN_PERSON = "IN_PERSON"
+
+    with pytest.raises(ValueError, match=r"undescribed: IN_PERSON; unknown: HYBRID"):
+        describe_enum(Mode, "How.", {"ONLINE": "Remotely.", "HYBRID": "Both."})
+    assert not hasattr(Mode, "__strawberry_definition__")
+
+    describe_enum(Mode, "How.", {"ONLINE": "Remotely.", "IN_PERSON": "In a classroom."})
+    values = Mode.__strawberry_definition__.values  # type: ignore[attr-defined]
+    assert {v.name: v.description for v in values} == {
+        "ONLINE": "Remotely.",
+        "IN_PERSON": "In a classroom.",
+    }

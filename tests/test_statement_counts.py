@@ -178,9 +178,19 @@ async def _wipe(session) -> None:
         Party,
         Programme,
         Trainee,
+        TraineeContact,
     )
 
-    for model in (Certificate, Assessment, Enrollment, Trainee, Cohort, Participant, Programme):
+    for model in (
+        Certificate,
+        Assessment,
+        Enrollment,
+        TraineeContact,
+        Trainee,
+        Cohort,
+        Participant,
+        Programme,
+    ):
         await session.execute(delete(model))
     await session.execute(delete(Party).where(Party.parent_id.is_not(None)))
     await session.execute(delete(Party))

@@ -7,8 +7,10 @@ from typing import TypeVar
 from auth.relations import MutationRule, TypeRule
 from auth.rules.core import CORE_MUTATIONS, CORE_TYPES, CORE_VALUE_TYPES
 from auth.rules.delivery import DELIVERY_MUTATIONS, DELIVERY_TYPES, DELIVERY_VALUE_TYPES
+from auth.rules.lifecycle import ALWAYS, OPEN_IN
+from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
 
-__all__ = ["MUTATIONS", "TYPES", "VALUE_TYPES"]
+__all__ = ["ALWAYS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
 
 
 T = TypeVar("T")
@@ -23,6 +25,9 @@ def _merge(*tables: dict[str, T]) -> dict[str, T]:
     return merged
 
 
-TYPES: dict[str, TypeRule] = _merge(CORE_TYPES, DELIVERY_TYPES)
-MUTATIONS: dict[str, MutationRule] = _merge(CORE_MUTATIONS, DELIVERY_MUTATIONS)
-VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES
+TYPES: dict[str, TypeRule] = _merge(CORE_TYPES, DELIVERY_TYPES, OUTCOME_TYPES)
+MUTATIONS: dict[str, MutationRule] = _merge(CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS)
+VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES | OUTCOME_VALUE_TYPES
+
+_unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)
+assert not _unknown, f"the lifecycle names actions that do not exist: {_unknown}"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from auth.relations import ANY_ROW, SAME_AS_ROW, FieldRule, Grant, MutationRule, Relation
+from auth.relations import SAME_AS_ROW, SUPERVISED, FieldRule, Grant, MutationRule, Relation
 from auth.roles import STAFF_ROLES, Role
 
 __all__ = [
+    "AUDITING",
     "AUDITOR",
-    "AUDIT_ALL",
     "COORDINATOR",
+    "EVALUATORS",
     "SPONSORS",
     "STAFF",
     "TRAINERS",
@@ -22,7 +23,10 @@ COORDINATOR = frozenset({Role.COORDINATOR})
 STAFF = frozenset(STAFF_ROLES)
 TRAINERS = frozenset({Role.OPERATOR_STAFF, Role.UNIVERSITY_STAFF})
 SPONSORS = frozenset({Role.SPONSOR_STAFF})
-AUDIT_ALL = Grant(AUDITOR, ANY_ROW)
+# The staff of an evaluation body: its own role, or a university's or operator's staff.
+EVALUATORS = frozenset({Role.EVALUATOR}) | TRAINERS
+# Auditors read what their party supervises, never hub-wide (CONTRACT.md, "Identity").
+AUDITING = Grant(AUDITOR, SUPERVISED)
 
 
 def anyone(*relations: Relation) -> tuple[Grant, ...]:

@@ -16,7 +16,7 @@ from auth.relations import (
     MutationRule,
     TypeRule,
 )
-from auth.rules.common import AUDIT_ALL, COORDINATOR, STAFF, action, anyone, row_fields
+from auth.rules.common import AUDITING, AUDITOR, COORDINATOR, STAFF, action, anyone, row_fields
 
 __all__ = ["CORE_MUTATIONS", "CORE_TYPES", "CORE_VALUE_TYPES"]
 
@@ -29,45 +29,52 @@ CORE_TYPES: dict[str, TypeRule] = {
     ),
     # A programme is public once published; its draft and its budget stay inside.
     "Programme": TypeRule(
-        rows=(*anyone(PUBLISHED, PROGRAMME_OWNER), AUDIT_ALL),
+        rows=(*anyone(PUBLISHED, PROGRAMME_OWNER), AUDITING),
         fields={
             **row_fields(
                 "id code name owner status startsOn endsOn currency tracks targets "
-                "eligibilityRules priorityAudiences minimumAttendance passMark participants "
-                "agreements responsibilities escalations cohorts version viewerCan"
+                "eligibilityRules eligibilityCombination priorityAudiences minimumAttendance "
+                "passMark participants agreements responsibilities escalations cohorts version "
+                "viewerCan"
             ),
-            "budget": (*anyone(PARTICIPANT), AUDIT_ALL),
+            "budget": (*anyone(PARTICIPANT), AUDITING),
         },
         columns={"programme_id": "id"},
     ),
     "Agreement": TypeRule(
-        rows=(*anyone(PARTICIPANT), AUDIT_ALL),
+        rows=(*anyone(PARTICIPANT), AUDITING),
         fields=row_fields(
             "id programme kind title reference signedOn parties responsibilities version viewerCan"
         ),
     ),
     "Responsibility": TypeRule(
-        rows=(*anyone(PARTICIPANT), AUDIT_ALL),
+        rows=(*anyone(PARTICIPANT), AUDITING),
         fields=row_fields(
             "id programme agreement assignee title description dueOn status progress "
             "overdue version createdAt updatedAt updates escalations viewerCan"
         ),
     ),
     "ProgressUpdate": TypeRule(
-        rows=(*anyone(PARTICIPANT), AUDIT_ALL),
+        rows=(*anyone(PARTICIPANT), AUDITING),
         fields=row_fields("id responsibility at author authorParty status progress note"),
     ),
     "Escalation": TypeRule(
-        rows=(*anyone(RAISER, ADDRESSEE, PROGRAMME_OWNER), AUDIT_ALL),
+        rows=(*anyone(RAISER, ADDRESSEE, PROGRAMME_OWNER), AUDITING),
         fields=row_fields(
             "id programme responsibility raisedBy addressedTo subject description status "
             "resolution raisedAt acknowledgedAt resolvedAt version viewerCan"
         ),
     ),
-    # The trail shows who did what: auditors see all of it, staff what their own party did.
+    # The trail shows who did what: auditors all of what they supervise, staff and auditors
+    # what their own party did. The states before and after hold whatever the changed row
+    # holds (a person's national ID, a performance note), which field rules keep from many of
+    # those parties: only the auditors supervising the programme read them.
     "AuditEvent": TypeRule(
-        rows=(Grant(STAFF, ACTOR), AUDIT_ALL),
-        fields=row_fields("id at actor actorParty action entityType entityId before after hash"),
+        rows=(Grant(STAFF | AUDITOR, ACTOR), AUDITING),
+        fields={
+            **row_fields("id at actor actorParty action entityType entityId hash"),
+            **dict.fromkeys(["before", "after"], (AUDITING,)),
+        },
     ),
 }
 
@@ -87,7 +94,7 @@ CORE_MUTATIONS: dict[str, MutationRule] = {
         "the owner party",
         "Programme",
         "code name owner status startsOn endsOn currency budget tracks targets "
-        "eligibilityRules priorityAudiences minimumAttendance passMark",
+        "eligibilityRules eligibilityCombination priorityAudiences minimumAttendance passMark",
     ),
     "updateProgrammeStatus": action(OWNER_COORDINATOR, "the programme", "Programme", "status"),
     "addParticipant": action(OWNER_COORDINATOR, "the programme", "Programme", "participants"),

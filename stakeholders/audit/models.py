@@ -25,6 +25,8 @@ class AuditEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     actor_sub: Mapped[str] = mapped_column(String(255))
     actor_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    # The programme the change belongs to: the auditors supervising it read the event.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(128), index=True)

@@ -52,6 +52,9 @@ def _canonical(event: AuditEvent) -> bytes:
         "before": event.before,
         "after": event.after,
     }
+    # Events recorded before programmes were tracked keep the hash they were chained with.
+    if event.programme_id is not None:
+        body["programme_id"] = event.programme_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -68,6 +71,7 @@ async def record(
     entity_pk: int,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    programme_id: int | None = None,
 ) -> AuditEvent:
     """Append one event to the chain; commits with the change it describes, or not at all."""
     # The UPDATE locks the head row until commit, so concurrent appends queue, never fork.
@@ -85,6 +89,7 @@ async def record(
         at=utcnow(),
         actor_sub=principal.sub or "system",
         actor_party_id=principal.party_id,
+        programme_id=programme_id,
         action=action,
         entity_type=entity_type,
         entity_id=str(to_global_id(entity_type, entity_pk)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select
@@ -52,6 +52,7 @@ class AuditEvent(Node, Entity):
     after: JSON | None = strawberry.field(description="Stored state after the change.")
     hash: str = strawberry.field(description="Chain hash (SHA-256) over this and the previous.")
     actor_party_id: strawberry.Private[int | None]
+    programme_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: Any) -> AuditEvent:
@@ -66,6 +67,7 @@ class AuditEvent(Node, Entity):
             after=row.after,
             hash=row.hash,
             actor_party_id=row.actor_party_id,
+            programme_id=row.programme_id,
         )
 
     @strawberry.field(description="The party the actor acted for.")
@@ -84,8 +86,14 @@ class AuditQuery:
         info: Info,
         first: First = None,
         after: After = None,
-        entity_id: strawberry.ID | None = None,
-        action: str | None = None,
+        entity_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only events about the object with this global ID."),
+        ] = None,
+        action: Annotated[
+            str | None,
+            strawberry.argument(description="Only events of this mutation, e.g. signAgreement."),
+        ] = None,
     ) -> Connection[AuditEvent] | None:
         request = page_request(first, after, info.context.max_page_size)
         stmt = readable_events(info.context.principal)

@@ -12,12 +12,12 @@ from auth.clients import hash_secret, new_client_id, new_secret
 from auth.errors import Unauthenticated
 from auth.identity import check_roles
 from auth.principal import Principal
-from stakeholders.audit.service import record
 from stakeholders.clients.models import OAuthClient
 from stakeholders.clients.repository import client_by_client_id
 from stakeholders.db import utcnow
 from stakeholders.errors import BadInput, Conflict, NotFound
 from stakeholders.parties.repository import subtree_of
+from stakeholders.writes import record_change
 
 __all__ = ["RegisteredClient", "register_client", "revoke_client"]
 
@@ -94,7 +94,7 @@ async def _audited(
     before: dict[str, Any] | None,
 ) -> None:
     await session.flush()
-    await record(
+    await record_change(
         session,
         principal,
         action=action,

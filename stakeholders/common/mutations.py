@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.errors import Unauthenticated
-from auth.policy import authorize
+from auth.policy import authorize, closed_reason
 from stakeholders.common.context import RequestContext
 from stakeholders.common.loading import ByKey, Loaders
 from stakeholders.common.relay import expect_global_id
@@ -44,6 +44,9 @@ async def run_mutation(
     if target is None:
         raise NotFound(missing)
     authorize(context.principal, action, target)
+    closed = closed_reason(context.principal, action, target)
+    if closed is not None:
+        raise Conflict(closed, reason="PROGRAMME_STATE")
     session = context.session
     try:
         async with session.begin_nested():

@@ -13,6 +13,7 @@ from strawberry.types.nodes import SelectedField
 from stakeholders.common.context import RequestContext
 from stakeholders.common.loading import ByKey, Join, PagesByKey, RowFilter
 from stakeholders.common.relay import Connection, decode_global_id, page_request, to_connection
+from stakeholders.errors import NotFound
 
 __all__ = [
     "NO_FILTER",
@@ -44,7 +45,10 @@ def node_types() -> list[type]:
 
 async def load_node(context: RequestContext, global_id: str, expected: str | None = None) -> Any:
     """The object behind a global ID, or None when unknown or not readable by the caller."""
-    type_name, pk = decode_global_id(global_id)
+    try:
+        type_name, pk = decode_global_id(global_id)
+    except NotFound:
+        return None  # a number no row can have: as null as a row the caller may not see
     if type_name not in _NODES or (expected is not None and type_name != expected):
         return None
     loader, convert = _NODES[type_name]

@@ -23,11 +23,12 @@ from stakeholders.delivery.enums import (
     EnrollmentStatus,
     Gender,
 )
-from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
 from stakeholders.errors import BadInput, Conflict
+from stakeholders.programmes.enums import EligibilityCombination
 from stakeholders.programmes.models import Programme
-from stakeholders.programmes.service import audited
-from stakeholders.validation import check_text, optional_text
+from stakeholders.validation import check_country, check_national_id, check_text, optional_text
+from stakeholders.writes import audited
 
 __all__ = [
     "SEATED",
@@ -69,6 +70,8 @@ class TraineeSpec:
     employer_name: str | None = None
     residence_district_id: int | None = None
     priority_flags: tuple[str, ...] = ()
+    # The caller says it is correcting the identity of a person it trains (a misspelt name).
+    correction: bool = False
 
 
 class Outcome(enum.StrEnum):
@@ -91,13 +94,23 @@ class RowOutcome:
 
 TraineeKey = tuple[str, str]
 
+# Who the person is: never changed by enrolling them, only corrected by a party training them.
+IDENTITY = ("full_name", "birth_date", "gender")
+# Decides which district sees the person: changed only by a party training them.
+RESIDENCE = ("residence_district_id",)
+CONTACT = ("email", "phone")
+INPUT_NAMES = {
+    "full_name": "fullName",
+    "birth_date": "birthDate",
+    "gender": "gender",
+    "residence_district_id": "residenceDistrictCode",
+}
+
 
 def trainee_key(country: str, national_id: str) -> TraineeKey:
     """Who a row is about, as stored: (country, national ID); BadInput when either is wrong."""
-    country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise BadInput("country must be an ISO 3166-1 alpha-2 code", field="country")
-    return country, check_text(national_id, field="nationalId", max_length=40)
+    code = check_country(country)
+    return code, check_national_id(code, national_id)
 
 
 def _trainee_values(spec: TraineeSpec, key: TraineeKey) -> dict[str, Any]:
@@ -107,16 +120,12 @@ def _trainee_values(spec: TraineeSpec, key: TraineeKey) -> dict[str, Any]:
         "full_name": check_text(spec.full_name, field="fullName", max_length=300),
         "gender": spec.gender,
         "birth_date": spec.birth_date,
-        "email": optional_text(spec.email, field="email", max_length=320),
-        "phone": optional_text(spec.phone, field="phone", max_length=40),
         "education_level": spec.education_level,
         "employment_status": spec.employment_status,
         "employer_name": optional_text(spec.employer_name, field="employer", max_length=300),
         "residence_district_id": spec.residence_district_id,
         "priority_flags": sorted({f.strip().upper() for f in spec.priority_flags if f.strip()}),
     }
-    if spec.email and "@" not in spec.email:
-        raise BadInput("email is not an e-mail address", field="email")
     if spec.birth_date and not dt.date(1900, 1, 1) <= spec.birth_date <= dt.date.today():
         raise BadInput("birthDate is not a plausible date of birth", field="birthDate")
     return values
@@ -134,18 +143,37 @@ class Verdict:
         return self.status is not EnrollmentStatus.APPLIED
 
 
+def _contact_values(spec: TraineeSpec) -> dict[str, Any]:
+    email = optional_text(spec.email, field="email", max_length=320)
+    if email and "@" not in email:
+        raise BadInput("email is not an e-mail address", field="email")
+    return {"email": email, "phone": optional_text(spec.phone, field="phone", max_length=40)}
+
+
+def _rule_met(rule: dict[str, Any], trainee: Trainee) -> bool | None:
+    """Whether the person meets a rule; None when a machine cannot tell (a district can)."""
+    attribute = MECHANICAL.get(rule.get("criterion", ""))
+    value = getattr(trainee, attribute) if attribute else None
+    return None if value is None else str(value) in rule.get("allowed", [])
+
+
 def mechanical_verdict(programme: Programme, trainee: Trainee) -> Verdict:
-    """INELIGIBLE on the first mechanical rule failed; ELIGIBLE when every rule is mechanical
-    and met; otherwise APPLIED, left to the district officer of the trainee's residence."""
-    undecided = False
-    for rule in programme.eligibility_rules or []:
-        attribute = MECHANICAL.get(rule.get("criterion", ""))
-        value = getattr(trainee, attribute) if attribute else None
-        if value is None:
-            undecided = True
-        elif str(value) not in rule.get("allowed", []):
-            return Verdict(EnrollmentStatus.INELIGIBLE, str(rule["criterion"]))
-    return Verdict(EnrollmentStatus.APPLIED if undecided else EnrollmentStatus.ELIGIBLE)
+    """What the programme's rules decide without a person: ELIGIBLE or INELIGIBLE (naming the
+    rule that failed) when the rules the machine can judge settle it, as the programme
+    combines them (every rule, or any one); otherwise APPLIED, left to the district officer
+    of the trainee's residence."""
+    rules = list(programme.eligibility_rules or [])
+    met = [_rule_met(rule, trainee) for rule in rules]
+    failed = [str(rule["criterion"]) for rule, ok in zip(rules, met, strict=True) if ok is False]
+    if programme.eligibility_combination == EligibilityCombination.ANY_OF and rules:
+        if any(met):
+            return Verdict(EnrollmentStatus.ELIGIBLE)
+        if None in met:
+            return Verdict(EnrollmentStatus.APPLIED)
+        return Verdict(EnrollmentStatus.INELIGIBLE, "none of " + ", ".join(failed))
+    if failed:
+        return Verdict(EnrollmentStatus.INELIGIBLE, failed[0])
+    return Verdict(EnrollmentStatus.APPLIED if None in met else EnrollmentStatus.ELIGIBLE)
 
 
 async def seats_taken(session: AsyncSession, cohort: Cohort) -> int:
@@ -179,6 +207,39 @@ async def _stored_trainees(
     return found
 
 
+async def _held_trainees(
+    session: AsyncSession, principal: Principal, trainee_ids: Sequence[int]
+) -> set[int]:
+    """Those of `trainee_ids` the caller's party trains already (a cohort of its subtree)."""
+    held: set[int] = set()
+    for chunk in _chunks(sorted(trainee_ids)):
+        rows = await session.scalars(
+            select(Enrollment.trainee_id)
+            .where(
+                Enrollment.trainee_id.in_(chunk),
+                Enrollment.operator_party_id.in_(sorted(principal.subtree)),
+            )
+            .distinct()
+        )
+        held.update(rows)
+    return held
+
+
+async def _own_contacts(
+    session: AsyncSession, party_id: int, trainee_ids: Sequence[int]
+) -> dict[int, TraineeContact]:
+    """The contacts the acting party holds of these trainees, by trainee id."""
+    found: dict[int, TraineeContact] = {}
+    for chunk in _chunks(sorted(trainee_ids)):
+        rows = await session.scalars(
+            select(TraineeContact).where(
+                TraineeContact.party_id == party_id, TraineeContact.trainee_id.in_(chunk)
+            )
+        )
+        found.update({c.trainee_id: c for c in rows})
+    return found
+
+
 async def _cohort_enrollments(
     session: AsyncSession, cohort: Cohort, trainee_ids: Sequence[int]
 ) -> dict[int, Enrollment]:
@@ -208,9 +269,11 @@ class _Plan:
     row: int
     key: TraineeKey
     values: dict[str, Any]
+    contact: dict[str, Any]
     trainee: Trainee | None  # stored already
     enrollment: Enrollment | None  # in this cohort already
     changed: list[str]
+    contact_changed: bool
     verdict: Verdict | None  # for a newcomer to the cohort
 
 
@@ -224,12 +287,14 @@ class _Batch:
     programme: Programme
     trainees: dict[TraineeKey, Trainee]
     enrollments: dict[int, Enrollment]
+    held: set[int]
+    contacts: dict[int, TraineeContact]
     seats: int
     first_rows: dict[TraineeKey, int] = field(default_factory=dict)
 
     async def enroll(self, row: int, spec: TraineeSpec) -> RowOutcome:
         plan = self._plan(row, spec)
-        if plan.enrollment is not None and not plan.changed:
+        if plan.enrollment is not None and not plan.changed and not plan.contact_changed:
             return RowOutcome(
                 row, Outcome.UNCHANGED, trainee=plan.trainee, enrollment=plan.enrollment
             )
@@ -250,10 +315,39 @@ class _Batch:
                 field="nationalId",
             )
         values = _trainee_values(spec, key)
+        contact = _contact_values(spec)
         trainee = self.trainees.get(key)
+        changed = _changes(trainee, values)
+        if trainee is not None:
+            self._check_identity(trainee, changed, spec.correction)
         enrollment = self.enrollments.get(trainee.id) if trainee else None
+        held = self.contacts.get(trainee.id) if trainee else None
+        contact_changed = any(v is not None for v in contact.values()) and (
+            held is None or any(getattr(held, k) != v for k, v in contact.items() if v)
+        )
         verdict = self._seat(values) if enrollment is None else None
-        return _Plan(row, key, values, trainee, enrollment, _changes(trainee, values), verdict)
+        return _Plan(
+            row, key, values, contact, trainee, enrollment, changed, contact_changed, verdict
+        )
+
+    def _check_identity(self, trainee: Trainee, changed: list[str], correction: bool) -> None:
+        """A person's record is shared: who they are (and where they live) changes only by a
+        party that trains them; their identity only when it says it corrects it."""
+        holds = trainee.id in self.held
+        for name in changed:
+            protected = name in IDENTITY or (name in RESIDENCE and not holds)
+            if not protected or (holds and correction):
+                continue
+            input_name = INPUT_NAMES[name]
+            hint = (
+                "send correction: true to correct it"
+                if holds
+                else "a party training the person may correct it"
+            )
+            raise BadInput(
+                f"{input_name} differs from this person's record (country and national ID); {hint}",
+                field=input_name,
+            )
 
     def _seat(self, values: dict[str, Any]) -> Verdict:
         """The rule engine's verdict on a newcomer; CONFLICT when it needs a seat and none is
@@ -273,24 +367,61 @@ class _Batch:
                 Outcome.UPDATED,
                 trainee=trainee,
                 enrollment=plan.enrollment,
-                changed=plan.changed,
+                changed=plan.changed
+                + [k for k, v in plan.contact.items() if plan.contact_changed and v],
             )
         assert plan.verdict is not None
         enrollment = await self._enroll(trainee, plan.verdict)
         return RowOutcome(plan.row, Outcome.CREATED, trainee=trainee, enrollment=enrollment)
 
     async def _upsert(self, plan: _Plan) -> Trainee:
+        """The person's record and the acting party's contact, in one audit event."""
         trainee = plan.trainee
+        before = snapshot(trainee) if trainee is not None else None
         if trainee is None:
             trainee = Trainee(**plan.values)
             self.session.add(trainee)
-            await audited(self.session, self.principal, ACTION, trainee, None)
-        elif plan.changed:
-            before = snapshot(trainee)
+        else:
             for key in plan.changed:
                 setattr(trainee, key, plan.values[key])
-            await audited(self.session, self.principal, ACTION, trainee, before)
+        await self.session.flush()
+        contact_before, contact = None, None
+        if plan.contact_changed:
+            contact_before, contact = await self._keep_contact(trainee, plan.contact)
+        if before is None or plan.changed or contact is not None:
+            extra = {"contact": snapshot(contact)} if contact is not None else None
+            if contact_before is not None:
+                before = {**(before or {}), "contact": contact_before}
+            await audited(
+                self.session,
+                self.principal,
+                ACTION,
+                trainee,
+                before,
+                extra,
+                programme_id=self.cohort.programme_id,
+            )
         return trainee
+
+    async def _keep_contact(
+        self, trainee: Trainee, values: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, TraineeContact]:
+        """The contact the person gave the acting party: that party's own, beside others'.
+
+        Returns its state before (None: new) and the contact."""
+        party_id = self.principal.party_id
+        assert party_id is not None, "an enrolment is made by a party"
+        held = self.contacts.get(trainee.id)
+        before = snapshot(held) if held is not None else None
+        if held is None:
+            held = TraineeContact(trainee_id=trainee.id, party_id=party_id)
+            self.session.add(held)
+        for key, value in values.items():
+            if value is not None:
+                setattr(held, key, value)
+        await self.session.flush()
+        self.contacts[trainee.id] = held
+        return before, held
 
     async def _enroll(self, trainee: Trainee, verdict: Verdict) -> Enrollment:
         enrollment = Enrollment(
@@ -313,14 +444,20 @@ class _Batch:
         assert outcome.trainee is not None and outcome.enrollment is not None
         self.trainees[key] = outcome.trainee
         self.enrollments[outcome.trainee.id] = outcome.enrollment
+        self.held.add(outcome.trainee.id)
         if outcome.outcome is Outcome.CREATED and outcome.enrollment.status in SEATED:
             self.seats += 1
 
 
 def _changes(trainee: Trainee | None, values: dict[str, Any]) -> list[str]:
+    """What a row changes of the stored person; a value the row leaves out keeps the record's."""
     if trainee is None:
         return list(values)
-    return [k for k, v in values.items() if getattr(trainee, k) != v]
+    return [
+        k
+        for k, v in values.items()
+        if v not in (None, [], Gender.UNDISCLOSED) and getattr(trainee, k) != v
+    ]
 
 
 async def _open_batch(
@@ -337,8 +474,13 @@ async def _open_batch(
     trainees = await _stored_trainees(session, keys)
     ids = [t.id for t in trainees.values()]
     enrollments = await _cohort_enrollments(session, cohort, ids)
+    held = await _held_trainees(session, principal, ids)
+    assert principal.party_id is not None, "an enrolment is made by a party"
+    contacts = await _own_contacts(session, principal.party_id, ids)
     seats = await seats_taken(session, cohort)
-    return _Batch(session, principal, cohort, programme, trainees, enrollments, seats)
+    return _Batch(
+        session, principal, cohort, programme, trainees, enrollments, held, contacts, seats
+    )
 
 
 async def enroll_trainees(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from stakeholders.common.loading import ByKey, PagesByKey
+from stakeholders.common.loading import ByKey, ListsByKey, PagesByKey
 from stakeholders.delivery import repository as repo
 
 __all__ = [
     "CohortByIdLoader",
     "CohortsByProgrammeLoader",
+    "ContactsByTraineeLoader",
     "EnrollmentByIdLoader",
     "EnrollmentsByCohortLoader",
     "EnrollmentsByTraineeLoader",
@@ -45,4 +46,10 @@ class EnrollmentsByCohortLoader(PagesByKey):
 class EnrollmentsByTraineeLoader(PagesByKey):
     table = repo.ENROLLMENTS
     readable = repo.readable_enrollments
+    key = "trainee_id"
+
+
+class ContactsByTraineeLoader(ListsByKey):
+    table = repo.CONTACTS
+    readable = repo.readable_contacts
     key = "trainee_id"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -24,7 +25,13 @@ from stakeholders.delivery.enums import (
     Gender,
 )
 
-__all__ = ["Cohort", "Enrollment", "Trainee"]
+__all__ = ["Cohort", "Enrollment", "Trainee", "TraineeContact"]
+
+
+def _every_day(context: Any) -> int:
+    """Unless told otherwise, a class meets on every day of its period."""
+    row = context.get_current_parameters()
+    return int((row["ends_on"] - row["starts_on"]).days) + 1
 
 
 class Cohort(Base):
@@ -35,6 +42,7 @@ class Cohort(Base):
         UniqueConstraint("programme_id", "code"),
         CheckConstraint("capacity > 0", name="capacity"),
         CheckConstraint("ends_on >= starts_on", name="period"),
+        CheckConstraint("planned_session_days > 0", name="planned_session_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,6 +56,9 @@ class Cohort(Base):
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     capacity: Mapped[int] = mapped_column(Integer)
+    # How many session days the class plans: completion is attendance over these, not over
+    # the days recorded so far.
+    planned_session_days: Mapped[int] = mapped_column(Integer, default=_every_day)
     status: Mapped[CohortStatus] = mapped_column(enum_column(CohortStatus))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -57,7 +68,9 @@ class Cohort(Base):
 
 
 class Trainee(Base):
-    """A person in training: personal data, read only as auth.policy allows."""
+    """A person in training, one record per country and national ID shared by the parties
+    that enrol the person: identity and situation here, each party's contact apart
+    (TraineeContact). Personal data, read only as auth.policy allows."""
 
     __tablename__ = "trainees"
     __table_args__ = (UniqueConstraint("country", "national_id"),)
@@ -68,8 +81,6 @@ class Trainee(Base):
     full_name: Mapped[str] = mapped_column(String(300))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     gender: Mapped[Gender] = mapped_column(enum_column(Gender))
-    email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(40))
     education_level: Mapped[EducationLevel | None] = mapped_column(enum_column(EducationLevel))
     employment_status: Mapped[EmploymentStatus | None] = mapped_column(
         enum_column(EmploymentStatus)
@@ -85,6 +96,26 @@ class Trainee(Base):
 
     def __repr__(self) -> str:  # never personal data in logs or tracebacks
         return f"Trainee(id={self.id!r})"
+
+
+class TraineeContact(Base):
+    """How one party reaches a person it trains: the contact the person gave that party.
+
+    Kept per party (purpose limitation): an operator enrolling a person another operator
+    trains neither reads nor overwrites the contact given to the other."""
+
+    __tablename__ = "trainee_contacts"
+    __table_args__ = (UniqueConstraint("trainee_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:  # never personal data in logs or tracebacks
+        return f"TraineeContact(id={self.id!r})"
 
 
 class Enrollment(Base):

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists
+from sqlalchemy import ColumnElement, Select, exists, select
 
 from auth.principal import Principal
+from auth.roles import Role
 from stakeholders.common.access import DerivedFact, readable_select
 from stakeholders.db import table_of
-from stakeholders.delivery.models import Cohort, Enrollment, Trainee
-from stakeholders.outcomes.repository import hired_through
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
 
 __all__ = [
     "COHORTS",
+    "CONTACTS",
     "ENROLLMENTS",
+    "ENROLLMENT_FACTS",
     "TRAINEES",
+    "TRAINEE_FACTS",
     "readable_cohorts",
+    "readable_contacts",
     "readable_enrollments",
     "readable_trainees",
 ]
@@ -24,6 +28,10 @@ __all__ = [
 COHORTS = table_of(Cohort)
 TRAINEES = table_of(Trainee)
 ENROLLMENTS = table_of(Enrollment)
+CONTACTS = table_of(TraineeContact)
+# Those who may read a person's contact without having been given one: the district checking
+# eligibility and the auditors supervising the programme see the latest contact given.
+ANY_CONTACT_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.AUDITOR})
 
 
 def _enrolled_where(column: str) -> DerivedFact:
@@ -49,12 +57,12 @@ TRAINEE_FACTS: dict[str, DerivedFact] = {
     "via_operator": _enrolled_where("operator_party_id"),
     "via_host": _enrolled_where("host_party_id"),
     "via_owner": _enrolled_where("programme_id"),
-    "via_employer": hired_through(TRAINEES.c.id, "trainee_id"),
+    "via_coordinator": _enrolled_where("programme_id"),
+    "via_evaluator": _enrolled_where("programme_id"),
+    "via_supervised": _enrolled_where("programme_id"),
 }
-ENROLLMENT_FACTS: dict[str, DerivedFact] = {
-    "via_resident": _resident,
-    "via_employer": hired_through(ENROLLMENTS.c.id, "enrollment_id"),
-}
+# Later areas add the facts they know (outcomes: a sponsor hired the person).
+ENROLLMENT_FACTS: dict[str, DerivedFact] = {"via_resident": _resident}
 
 
 def readable_cohorts(principal: Principal) -> Select[Any]:
@@ -67,3 +75,13 @@ def readable_trainees(principal: Principal) -> Select[Any]:
 
 def readable_enrollments(principal: Principal) -> Select[Any]:
     return readable_select("Enrollment", ENROLLMENTS, principal, ENROLLMENT_FACTS)
+
+
+def readable_contacts(principal: Principal) -> Select[Any]:
+    """Contacts kept by the caller's own parties; every contact for those who may read any.
+
+    Only read behind Trainee.email/phone, whose field rule has decided the person is the
+    caller's to contact: this select decides whose contact they read."""
+    if principal.has_any_role(ANY_CONTACT_ROLES):
+        return select(CONTACTS)
+    return select(CONTACTS).where(CONTACTS.c.party_id.in_(sorted(principal.subtree)))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
+from stakeholders.common.enums import describe_enum
 from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import Facts, mutate_node, run_mutation
 from stakeholders.common.relay import (
@@ -23,6 +24,7 @@ from stakeholders.delivery import loaders as ld
 from stakeholders.delivery import repository as repo
 from stakeholders.delivery.enums import (
     CohortMode,
+    CohortStatus,
     EducationLevel,
     EmploymentStatus,
     EnrollmentStatus,
@@ -35,66 +37,169 @@ from stakeholders.errors import BadInput
 from stakeholders.parties.schema import party_id_by_code
 from stakeholders.programmes.loaders import ProgrammeByCodeLoader, ProgrammeByIdLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
-from stakeholders.programmes.service import get_for_update
+from stakeholders.programmes.schema import ProgrammeCode
+from stakeholders.writes import get_for_update
 
 __all__ = ["DeliveryMutation", "DeliveryQuery"]
 
-RowOutcomeEnum = strawberry.enum(
-    enrolling.Outcome, name="RowOutcome", description="What a row did."
+RowOutcomeEnum = describe_enum(
+    enrolling.Outcome,
+    "What a row did.",
+    {
+        "CREATED": "The person was enrolled in the cohort (their record new or reused).",
+        "UPDATED": "The person was enrolled already; their record or contact changed.",
+        "UNCHANGED": "The person was enrolled already, as sent; nothing was written.",
+        "REJECTED": "Refused, with the reason and the field at fault; nothing was stored.",
+    },
+    name="RowOutcome",
 )
+VERSION = "The version you last read; a stale one is refused with CONFLICT."
 
 
 @strawberry.input(description="A new cohort; the operator defaults to your own party.")
 class CreateCohortInput:
-    programme_id: strawberry.ID
-    code: str
-    mode: CohortMode
-    starts_on: dt.date
-    ends_on: dt.date
-    capacity: int
-    operator_code: str | None = None
-    host_code: str | None = None
-    district_code: str | None = None
-    modules: list[str] = strawberry.field(default_factory=list)
+    programme_id: strawberry.ID = strawberry.field(
+        description="Global ID of the programme, ACTIVE."
+    )
+    code: str = strawberry.field(
+        description="Code, unique in the programme: 1-40 upper-case letters, digits or inner "
+        "hyphens."
+    )
+    mode: CohortMode = strawberry.field(description="In person, online or blended.")
+    starts_on: dt.date = strawberry.field(description="First day, within the programme's period.")
+    ends_on: dt.date = strawberry.field(
+        description="Last day, on or after the first, within the programme's period."
+    )
+    capacity: int = strawberry.field(
+        description="Most trainees holding a seat (APPLIED, ELIGIBLE or ENROLLED); 1-100,000."
+    )
+    planned_session_days: int | None = strawberry.field(
+        default=None,
+        description="Session days planned; defaults to every day from start to end.",
+    )
+    operator_code: str | None = strawberry.field(
+        default=None,
+        description="Code of the party running it, taking part as OPERATOR or HOST; defaults "
+        "to your own party.",
+    )
+    host_code: str | None = strawberry.field(
+        default=None, description="Code of the university hosting it, taking part as HOST."
+    )
+    district_code: str | None = strawberry.field(
+        default=None, description="Code of the district it serves, taking part as DISTRICT."
+    )
+    modules: list[str] = strawberry.field(
+        default_factory=list, description="Codes of the programme's tracks or modules taught."
+    )
 
 
 @strawberry.input(description="One person to enrol; keyed on country and national ID.")
 class TraineeInput:
-    country: str
-    national_id: str
-    full_name: str
-    gender: Gender = Gender.UNDISCLOSED
-    birth_date: dt.date | None = None
-    email: str | None = None
-    phone: str | None = None
-    education_level: EducationLevel | None = None
-    employment_status: EmploymentStatus | None = None
-    employer: str | None = None
-    residence_district_code: str | None = None
-    priority_flags: list[str] = strawberry.field(default_factory=list)
+    country: str = strawberry.field(
+        description="ISO 3166-1 alpha-2 country that issued the national ID, e.g. VN."
+    )
+    national_id: str = strawberry.field(
+        description="National identity number, spaces ignored, checked by the country's format: "
+        "CN resident ID (18 characters), VN CCCD (12 digits), MA CIN, FR NIR (15 characters); "
+        "elsewhere 1-40 of A-Z, 0-9, '-' and '/'."
+    )
+    full_name: str = strawberry.field(
+        description="Name as written in the person's language; 1-300 characters."
+    )
+    gender: Gender = strawberry.field(
+        default=Gender.UNDISCLOSED,
+        description="As the person declares it; UNDISCLOSED (the default) keeps a stored one.",
+    )
+    birth_date: dt.date | None = strawberry.field(
+        default=None, description="Date of birth, from 1900-01-01 to today."
+    )
+    email: str | None = strawberry.field(
+        default=None,
+        description="E-mail the person gave your party; at most 320 characters. No other "
+        "operator sees it.",
+    )
+    phone: str | None = strawberry.field(
+        default=None,
+        description="Phone number the person gave your party; at most 40 characters. No other "
+        "operator sees it.",
+    )
+    education_level: EducationLevel | None = strawberry.field(
+        default=None, description="Highest education completed; eligibility rules read it."
+    )
+    employment_status: EmploymentStatus | None = strawberry.field(
+        default=None, description="Situation when applying; eligibility rules read it."
+    )
+    employer: str | None = strawberry.field(
+        default=None, description="Name of the employer, if any; at most 300 characters."
+    )
+    residence_district_code: str | None = strawberry.field(
+        default=None,
+        description="Code of the district of residence, whose officers decide eligibility; "
+        "only a party training the person changes it.",
+    )
+    priority_flags: list[str] = strawberry.field(
+        default_factory=list,
+        description="Priority audiences the person belongs to, e.g. QPV, RURAL; upper-cased.",
+    )
+    correction: bool = strawberry.field(
+        default=False,
+        description=(
+            "You train this person and correct who they are (name, birth date, gender): "
+            "without it a row differing from the person's record is refused."
+        ),
+    )
 
 
 @strawberry.input(description="Enrol many people in a cohort at once.")
 class EnrollTraineesInput:
-    cohort_id: strawberry.ID
-    trainees: list[TraineeInput]
+    cohort_id: strawberry.ID = strawberry.field(
+        description="Global ID of a cohort your party runs, neither CLOSED nor CANCELLED."
+    )
+    trainees: list[TraineeInput] = strawberry.field(
+        description="1 to 1,000 people, each row standing alone; a person counts once per call."
+    )
 
 
 @strawberry.input(description="The district's verdict on an application.")
 class RecordEligibilityInput:
-    id: strawberry.ID
-    version: int
-    eligible: bool
-    failed_rule: str | None = None
-    reason: str | None = None
+    id: strawberry.ID = strawberry.field(
+        description="Global ID of the enrolment, APPLIED, ELIGIBLE or INELIGIBLE."
+    )
+    version: int = strawberry.field(description=VERSION)
+    eligible: bool = strawberry.field(
+        description="true makes it ELIGIBLE; false INELIGIBLE, naming failedRule."
+    )
+    failed_rule: str | None = strawberry.field(
+        default=None,
+        description="The programme's criterion the person does not meet, e.g. "
+        "EMPLOYMENT_STATUS; required when not eligible; at most 200 characters.",
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="The verdict explained; at most 2,000 characters."
+    )
 
 
 @strawberry.input(description="An operator's move: admit (ENROLLED), complete, or drop.")
 class UpdateEnrollmentStatusInput:
-    id: strawberry.ID
-    version: int
-    status: EnrollmentStatus
-    reason: str | None = None
+    id: strawberry.ID = strawberry.field(description="Global ID of the enrolment.")
+    version: int = strawberry.field(description=VERSION)
+    status: EnrollmentStatus = strawberry.field(
+        description="ENROLLED (from ELIGIBLE), COMPLETED (from ENROLLED, with enough "
+        "attendance) or DROPPED (from APPLIED, ELIGIBLE or ENROLLED)."
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why; required for DROPPED; at most 2,000 characters."
+    )
+
+
+@strawberry.input(description="A cohort's next step: open, running, closed, or cancelled.")
+class UpdateCohortStatusInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the cohort.")
+    version: int = strawberry.field(description=VERSION)
+    status: CohortStatus = strawberry.field(
+        description="OPEN (from PLANNED), RUNNING (from OPEN), CLOSED (from RUNNING) or "
+        "CANCELLED (from PLANNED or OPEN)."
+    )
 
 
 @strawberry.type(description="The cohort changed.")
@@ -155,6 +260,7 @@ async def _specs(info: Info, rows: list[TraineeInput]) -> list[enrolling.Trainee
             employer_name=r.employer,
             residence_district_id=found.get(r.residence_district_code or ""),
             priority_flags=tuple(r.priority_flags),
+            correction=r.correction,
         )
         for r in rows
     ]
@@ -164,7 +270,11 @@ async def _specs(info: Info, rows: list[TraineeInput]) -> list[enrolling.Trainee
 class DeliveryQuery:
     @strawberry.field(description="Cohorts you may see, optionally of one programme.")
     async def cohorts(
-        self, info: Info, first: First = None, after: After = None, programme: str | None = None
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        programme: ProgrammeCode = None,
     ) -> Connection[Cohort] | None:
         request = page_request(first, after, info.context.max_page_size)
         stmt = repo.readable_cohorts(info.context.principal)
@@ -190,8 +300,40 @@ class DeliveryQuery:
 
 @strawberry.type
 class DeliveryMutation:
+    @strawberry.mutation(description="Move a cohort your party runs to its next status.")
+    async def update_cohort_status(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateCohortStatusInput,
+            strawberry.argument(description="The cohort, its version and its new status."),
+        ],
+    ) -> CohortPayload | None:
+        ctx = info.context
+        cohort = await mutate_node(
+            ctx,
+            "updateCohortStatus",
+            input.id,
+            "Cohort",
+            ld.CohortByIdLoader,
+            lambda pk: service.update_cohort_status(
+                ctx.session, ctx.principal, cohort_id=pk, version=input.version, status=input.status
+            ),
+        )
+        return CohortPayload(cohort=Cohort.from_row(cohort))
+
     @strawberry.mutation(description="Open a cohort for your party (operator or university).")
-    async def create_cohort(self, info: Info, input: CreateCohortInput) -> CohortPayload | None:
+    async def create_cohort(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateCohortInput,
+            strawberry.argument(
+                description="The cohort: programme, code, mode, dates, capacity, and optionally "
+                "operator, host, district, modules."
+            ),
+        ],
+    ) -> CohortPayload | None:
         ctx = info.context
         pk = expect_global_id(input.programme_id, "Programme", field="programmeId")
         visible = await ctx.loaders.get(ProgrammeByIdLoader).load(pk)
@@ -208,6 +350,7 @@ class DeliveryMutation:
             starts_on=input.starts_on,
             ends_on=input.ends_on,
             capacity=input.capacity,
+            planned_session_days=input.planned_session_days,
         )
 
         async def work() -> Any:
@@ -216,13 +359,18 @@ class DeliveryMutation:
                 ctx.session, ctx.principal, programme=programme, spec=spec
             )
 
-        target = Facts(party_id=operator) if visible is not None else None
+        target = Facts(party_id=operator, programme_id=pk) if visible is not None else None
         cohort = await run_mutation(ctx, "createCohort", target, work)
         return CohortPayload(cohort=Cohort.from_row(cohort))
 
     @strawberry.mutation(description="Enrol people in a cohort your party runs (up to 1,000).")
     async def enroll_trainees(
-        self, info: Info, input: EnrollTraineesInput
+        self,
+        info: Info,
+        input: Annotated[
+            EnrollTraineesInput,
+            strawberry.argument(description="The cohort and the people to enrol, 1 to 1,000 rows."),
+        ],
     ) -> EnrollTraineesPayload | None:
         ctx = info.context
         specs = await _specs(info, input.trainees)
@@ -260,7 +408,14 @@ class DeliveryMutation:
         description="Record whether an applicant living in your district is eligible."
     )
     async def record_eligibility(
-        self, info: Info, input: RecordEligibilityInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordEligibilityInput,
+            strawberry.argument(
+                description="The enrolment, its version and the district's verdict."
+            ),
+        ],
     ) -> EnrollmentPayload | None:
         ctx = info.context
         enrollment = await mutate_node(
@@ -285,7 +440,12 @@ class DeliveryMutation:
         description="Admit an eligible applicant, complete a trainee, or record a drop-out."
     )
     async def update_enrollment_status(
-        self, info: Info, input: UpdateEnrollmentStatusInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateEnrollmentStatusInput,
+            strawberry.argument(description="The enrolment, its version, its new status and why."),
+        ],
     ) -> EnrollmentPayload | None:
         ctx = info.context
         enrollment = await mutate_node(

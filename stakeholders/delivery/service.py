@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
@@ -17,19 +17,17 @@ from stakeholders.delivery.models import Cohort, Enrollment
 from stakeholders.errors import BadInput, Conflict
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
-from stakeholders.programmes.service import (
-    audited,
-    check_version,
-    get_for_update,
-    participant_roles,
-)
+from stakeholders.programmes.service import participant_roles
 from stakeholders.validation import check_code, check_text, optional_text
+from stakeholders.writes import audited, check_version, get_for_update
 
 __all__ = [
+    "COMPLETION_CHECKS",
     "CohortSpec",
-    "attendance_share",
+    "CompletionCheck",
     "create_cohort",
     "record_eligibility",
+    "update_cohort_status",
     "update_enrollment_status",
 ]
 
@@ -45,6 +43,7 @@ class CohortSpec:
     starts_on: dt.date
     ends_on: dt.date
     capacity: int
+    planned_session_days: int | None = None
 
 
 async def _check_party(
@@ -57,6 +56,10 @@ async def _check_party(
         raise BadInput(f"{name} must take part in the programme as {wanted}", field=name)
 
 
+def _period_days(spec: CohortSpec) -> int:
+    return (spec.ends_on - spec.starts_on).days + 1
+
+
 def _check_cohort_values(programme: Programme, spec: CohortSpec) -> None:
     if spec.ends_on < spec.starts_on:
         raise BadInput("a cohort must not end before it starts", field="endsOn")
@@ -65,6 +68,12 @@ def _check_cohort_values(programme: Programme, spec: CohortSpec) -> None:
         raise BadInput("a cohort must run within the programme's period", field="startsOn")
     if not 1 <= spec.capacity <= 100_000:
         raise BadInput("capacity must be between 1 and 100,000", field="capacity")
+    days = _period_days(spec)
+    if spec.planned_session_days is not None and not 1 <= spec.planned_session_days <= days:
+        raise BadInput(
+            f"plannedSessionDays must be between 1 and the {days} days of the cohort's period",
+            field="plannedSessionDays",
+        )
     tracks = {t["code"] for t in programme.tracks or []}
     unknown = sorted(set(spec.modules) - tracks)
     if unknown:
@@ -101,6 +110,7 @@ async def create_cohort(
         starts_on=spec.starts_on,
         ends_on=spec.ends_on,
         capacity=spec.capacity,
+        planned_session_days=spec.planned_session_days or _period_days(spec),
         status=CohortStatus.PLANNED,
     )
     session.add(cohort)
@@ -149,31 +159,49 @@ MOVES: dict[EnrollmentStatus, tuple[EnrollmentStatus, ...]] = {
 }
 
 
-async def attendance_share(session: AsyncSession, enrollment_id: int) -> tuple[int, int]:
-    """(days present, days recorded) of an enrolment."""
-    from stakeholders.outcomes.models import Attendance
+# A cohort moves forward only; a class that never ran is cancelled, not closed.
+COHORT_MOVES: dict[CohortStatus, tuple[CohortStatus, ...]] = {
+    CohortStatus.OPEN: (CohortStatus.PLANNED,),
+    CohortStatus.RUNNING: (CohortStatus.OPEN,),
+    CohortStatus.CLOSED: (CohortStatus.RUNNING,),
+    CohortStatus.CANCELLED: (CohortStatus.PLANNED, CohortStatus.OPEN),
+}
 
-    present, recorded = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(case((Attendance.present, 1), else_=0)), 0),
-                func.count(),
-            ).where(Attendance.enrollment_id == enrollment_id)
-        )
-    ).one()
-    return int(present), int(recorded)
+
+async def update_cohort_status(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    cohort_id: int,
+    version: int,
+    status: CohortStatus,
+) -> Cohort:
+    """Open a cohort for enrolment, start it, close it once taught, or cancel it."""
+    cohort = await get_for_update(session, Cohort, cohort_id)
+    check_version(cohort, version)
+    sources = COHORT_MOVES.get(status)
+    if sources is None:
+        raise BadInput(f"a cohort does not become {status}", field="status")
+    if cohort.status not in sources:
+        raise Conflict(f"a {cohort.status} cohort cannot become {status}")
+    before = snapshot(cohort)
+    cohort.status = status
+    await audited(session, principal, "updateCohortStatus", cohort, before)
+    return cohort
+
+
+# What completing an enrolment needs beyond its status, added by the areas that know it
+# (outcomes: attendance over the cohort's planned session days); each raises CONFLICT.
+CompletionCheck = Callable[[AsyncSession, Enrollment, Cohort, Programme], Awaitable[None]]
+COMPLETION_CHECKS: list[CompletionCheck] = []
 
 
 async def _check_completion(session: AsyncSession, enrollment: Enrollment) -> None:
     programme = await get_for_update(session, Programme, enrollment.programme_id)
-    present, recorded = await attendance_share(session, enrollment.id)
-    if programme.minimum_attendance and not recorded:
-        raise Conflict("no attendance is recorded: completion follows attendance")
-    if recorded and present * 100 < programme.minimum_attendance * recorded:
-        raise Conflict(
-            f"attended {present} of {recorded} session days, below the programme's "
-            f"minimum of {programme.minimum_attendance}%"
-        )
+    cohort = await session.get(Cohort, enrollment.cohort_id)
+    assert cohort is not None, "an enrolment's cohort exists (foreign key)"
+    for check in COMPLETION_CHECKS:
+        await check(session, enrollment, cohort, programme)
 
 
 async def update_enrollment_status(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 
 from auth.policy import may
+from auth.principal import Principal
+from stakeholders.common.enums import describe_enum
+from stakeholders.common.extending import add_field
 from stakeholders.common.loading import Join, RowFilter
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
@@ -26,30 +29,85 @@ from stakeholders.parties.types import Party
 from stakeholders.programmes.loaders import ProgrammeByIdLoader
 from stakeholders.programmes.types import Programme
 
-if TYPE_CHECKING:
-    from stakeholders.outcomes.types import (
-        Assessment,
-        Attendance,
-        AttendanceDay,
-        Certificate,
-        FollowUp,
-        Placement,
-    )
+__all__ = [
+    "ENROLLMENT_JOINS",
+    "Cohort",
+    "CohortActions",
+    "Enrollment",
+    "EnrollmentActions",
+    "EnrollmentFilter",
+    "Trainee",
+]
 
-__all__ = ["Cohort", "Enrollment", "EnrollmentFilter", "Trainee"]
-
-# Outcomes come after delivery in the data flow: the fields that reach them do so lazily.
-OUTCOMES = "stakeholders.outcomes.types"
-
-for _enum, _words in (
-    (CohortMode, "How a cohort is taught."),
-    (CohortStatus, "A cohort's life."),
-    (Gender, "Gender as the trainee declares it."),
-    (EducationLevel, "Highest education completed."),
-    (EmploymentStatus, "Situation when applying."),
-    (EnrollmentStatus, "APPLIED, then ELIGIBLE or INELIGIBLE, ENROLLED, COMPLETED or DROPPED."),
-):
-    strawberry.enum(_enum, description=_words)
+describe_enum(
+    CohortMode,
+    "How a cohort is taught.",
+    {
+        "IN_PERSON": "In a classroom, e.g. at a host university.",
+        "ONLINE": "Remotely, over the network.",
+        "BLENDED": "Partly in person, partly online.",
+    },
+)
+describe_enum(
+    CohortStatus,
+    "A cohort's life.",
+    {
+        "PLANNED": "Opened, not started; takes enrolments. Every new cohort starts here.",
+        "OPEN": "Taking enrolments.",
+        "RUNNING": "Sessions under way; still takes enrolments.",
+        "CLOSED": "Finished; takes no more enrolments.",
+        "CANCELLED": "Called off; takes no enrolments.",
+    },
+)
+describe_enum(
+    Gender,
+    "Gender as the trainee declares it.",
+    {
+        "FEMALE": "Declared female.",
+        "MALE": "Declared male.",
+        "OTHER": "Declared neither female nor male.",
+        "UNDISCLOSED": "Not declared; in an enrolment row it leaves a stored gender as it is.",
+    },
+)
+describe_enum(
+    EducationLevel,
+    "Highest education completed.",
+    {
+        "NONE": "No schooling completed.",
+        "PRIMARY": "Primary school (ISCED 1).",
+        "SECONDARY": "Lower or upper secondary school (ISCED 2-3).",
+        "VOCATIONAL": "A vocational or technical qualification, e.g. a college diploma.",
+        "BACHELOR": "Bachelor's degree or equivalent (ISCED 6).",
+        "MASTER": "Master's degree or equivalent (ISCED 7).",
+        "DOCTORATE": "Doctorate (ISCED 8).",
+    },
+)
+describe_enum(
+    EmploymentStatus,
+    "Situation when applying.",
+    {
+        "STUDENT": "In education, before the final year.",
+        "FINAL_YEAR_STUDENT": "In the final year of studies.",
+        "EMPLOYEE": "Employed by an enterprise.",
+        "CIVIL_SERVANT": "Employed by a public body.",
+        "JOB_SEEKER": "Out of work and looking for a job.",
+        "SELF_EMPLOYED": "Working on one's own account.",
+    },
+)
+describe_enum(
+    EnrollmentStatus,
+    "APPLIED, then ELIGIBLE or INELIGIBLE, ENROLLED, COMPLETED or DROPPED.",
+    {
+        "APPLIED": "Waiting for the district officers of the person's district of residence to "
+        "decide eligibility; holds a seat.",
+        "ELIGIBLE": "Meets the programme's rules; holds a seat until the operator admits them.",
+        "INELIGIBLE": "Fails a rule, named in failedRule; holds no seat.",
+        "ENROLLED": "Admitted by the operator: attends sessions, takes the test.",
+        "COMPLETED": "Attended at least the programme's minimumAttendance of the planned "
+        "session days.",
+        "DROPPED": "Left before completing, with a reason.",
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -64,28 +122,25 @@ class EnrollmentFilter(RowFilter):
         return cls(tuple(sorted(s.value for s in status)) if status is not None else None)
 
 
-def _enrollment_joins() -> tuple[Join, ...]:
-    from stakeholders.outcomes.loaders import (
-        CertificateByEnrollmentLoader,
-        PlacementByEnrollmentLoader,
+# To-one relations of an enrolment read with the page of enrolments when the query asks; later
+# areas add theirs (outcomes: the certificate, the placement).
+ENROLLMENT_JOINS: list[Join] = [
+    Join(
+        "trainee",
+        "trainee_id",
+        ld.TraineeByIdLoader,
+        then=(Join("residenceDistrict", "residence_district_id", PartyByIdLoader),),
     )
-
-    district = Join("residenceDistrict", "residence_district_id", PartyByIdLoader)
-    return (
-        Join("trainee", "trainee_id", ld.TraineeByIdLoader, then=(district,)),
-        Join("certificate", "id", CertificateByEnrollmentLoader),
-        Join("placement", "id", PlacementByEnrollmentLoader),
-    )
-
-
-# To-one relations of an enrolment read with the page of enrolments when the query asks.
-ENROLLMENT_JOINS = _enrollment_joins()
+]
 
 
 @strawberry.type(description="What you may do to this cohort now (to enable buttons).")
 class CohortActions:
     enroll_trainees: bool = strawberry.field(description="enrollTrainees")
-    record_attendance: bool = strawberry.field(description="recordAttendance")
+    update_cohort_status: bool = strawberry.field(description="updateCohortStatus")
+    # Later areas add their actions' flags, computed from these.
+    principal: strawberry.Private[Principal]
+    target: strawberry.Private[Any]
 
 
 @strawberry.federation.type(keys=["id"], description="A class of a programme.")
@@ -96,6 +151,9 @@ class Cohort(Node, Entity):
     starts_on: dt.date = strawberry.field(description="First day.")
     ends_on: dt.date = strawberry.field(description="Last day.")
     capacity: int = strawberry.field(description="Most trainees it can enrol.")
+    planned_session_days: int = strawberry.field(
+        description="Session days the class plans; completion counts attendance against them."
+    )
     status: CohortStatus = strawberry.field(description="Where it stands.")
     version: int = strawberry.field(description="Changes with every update; send it back.")
     cohort_id: strawberry.Private[int]
@@ -114,6 +172,7 @@ class Cohort(Node, Entity):
             starts_on=row.starts_on,
             ends_on=row.ends_on,
             capacity=row.capacity,
+            planned_session_days=row.planned_session_days,
             status=CohortStatus(row.status),
             version=row.version,
             cohort_id=row.id,
@@ -145,7 +204,10 @@ class Cohort(Node, Entity):
         info: Info,
         first: First = None,
         after: After = None,
-        status: list[EnrollmentStatus] | None = None,
+        status: Annotated[
+            list[EnrollmentStatus] | None,
+            strawberry.argument(description="Only enrolments in one of these statuses."),
+        ] = None,
     ) -> Connection[Enrollment]:
         return await paged(
             info,
@@ -155,18 +217,8 @@ class Cohort(Node, Entity):
             first,
             after,
             EnrollmentFilter.of(status),
-            ENROLLMENT_JOINS,
+            tuple(ENROLLMENT_JOINS),
         )
-
-    @strawberry.field(description="Each session day recorded, with how many came.")
-    async def attendance_days(
-        self, info: Info
-    ) -> list[Annotated[AttendanceDay, strawberry.lazy(OUTCOMES)]]:
-        from stakeholders.outcomes.loaders import AttendanceDaysByCohortLoader
-        from stakeholders.outcomes.types import AttendanceDay
-
-        days = await info.context.loaders.get(AttendanceDaysByCohortLoader).load(self.cohort_id)
-        return [AttendanceDay(day=d.day, present=d.present, absent=d.absent) for d in days]
 
     @strawberry.field(description="What the policy lets you do to it now.")
     def viewer_can(self, info: Info) -> CohortActions:
@@ -174,7 +226,9 @@ class Cohort(Node, Entity):
         open_ = self.status in (CohortStatus.PLANNED, CohortStatus.OPEN, CohortStatus.RUNNING)
         return CohortActions(
             enroll_trainees=open_ and may(principal, "enrollTrainees", self),
-            record_attendance=open_ and may(principal, "recordAttendance", self),
+            update_cohort_status=open_ and may(principal, "updateCohortStatus", self),
+            principal=principal,
+            target=self,
         )
 
 
@@ -196,6 +250,9 @@ class Trainee(Node, Entity):
     via_host: strawberry.Private[bool]
     via_owner: strawberry.Private[bool]
     via_employer: strawberry.Private[bool]
+    via_coordinator: strawberry.Private[bool]
+    via_evaluator: strawberry.Private[bool]
+    via_supervised: strawberry.Private[bool]
 
     @classmethod
     def from_row(cls, row: Any) -> Trainee:
@@ -215,15 +272,24 @@ class Trainee(Node, Entity):
             personal={
                 "national_id": row.national_id,
                 "birth_date": row.birth_date,
-                "email": row.email,
-                "phone": row.phone,
                 "employer": row.employer_name,
             },
             via_operator=bool(getattr(row, "via_operator", False)),
             via_host=bool(getattr(row, "via_host", False)),
             via_owner=bool(getattr(row, "via_owner", False)),
             via_employer=bool(getattr(row, "via_employer", False)),
+            via_coordinator=bool(getattr(row, "via_coordinator", False)),
+            via_evaluator=bool(getattr(row, "via_evaluator", False)),
+            via_supervised=bool(getattr(row, "via_supervised", False)),
         )
+
+    async def _contact(self, info: Info) -> Any:
+        """The contact the person gave the caller's party, else (for those who may read any)
+        the latest one given."""
+        rows = await info.context.loaders.get(ld.ContactsByTraineeLoader).load(self.trainee_id)
+        subtree = info.context.principal.subtree
+        own = [r for r in rows if r.party_id in subtree]
+        return max(own or rows, key=lambda r: (r.updated_at, r.id), default=None)
 
     @strawberry.field(description="National identity number (unique per country).")
     def national_id(self) -> str | None:
@@ -233,13 +299,15 @@ class Trainee(Node, Entity):
     def birth_date(self) -> dt.date | None:
         return self.personal["birth_date"]
 
-    @strawberry.field(description="E-mail address.")
-    def email(self) -> str | None:
-        return self.personal["email"]
+    @strawberry.field(description="E-mail address the person gave your party.")
+    async def email(self, info: Info) -> str | None:
+        contact = await self._contact(info)
+        return contact.email if contact else None
 
-    @strawberry.field(description="Telephone number.")
-    def phone(self) -> str | None:
-        return self.personal["phone"]
+    @strawberry.field(description="Telephone number the person gave your party.")
+    async def phone(self, info: Info) -> str | None:
+        contact = await self._contact(info)
+        return contact.phone if contact else None
 
     @strawberry.field(description="Employer's name, for employees and civil servants.")
     def employer(self) -> str | None:
@@ -268,9 +336,9 @@ class Trainee(Node, Entity):
 class EnrollmentActions:
     record_eligibility: bool = strawberry.field(description="recordEligibility")
     update_enrollment_status: bool = strawberry.field(description="updateEnrollmentStatus")
-    record_assessment: bool = strawberry.field(description="recordAssessment")
-    issue_certificate: bool = strawberry.field(description="issueCertificate")
-    record_follow_up: bool = strawberry.field(description="recordFollowUp")
+    # Later areas add their actions' flags, computed from these.
+    principal: strawberry.Private[Principal]
+    target: strawberry.Private[Any]
 
 
 @strawberry.federation.type(keys=["id"], description="A trainee in a cohort.")
@@ -320,64 +388,6 @@ class Enrollment(Node, Entity):
     def cohort(self, info: Info) -> Cohort | None:
         return one(info, ld.CohortByIdLoader, self.cohort_pk, Cohort.from_row)
 
-    @strawberry.field(description="Its session days, present or absent.")
-    async def attendance(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[Annotated[Attendance, strawberry.lazy(OUTCOMES)]] | None:
-        from stakeholders.outcomes.loaders import AttendanceByEnrollmentLoader
-        from stakeholders.outcomes.types import Attendance
-
-        return await paged(
-            info,
-            AttendanceByEnrollmentLoader,
-            self.enrollment_id,
-            Attendance.from_row,
-            first,
-            after,
-        )
-
-    @strawberry.field(description="Share of its recorded session days attended (0 to 1).")
-    async def attendance_rate(self, info: Info) -> float | None:
-        from stakeholders.outcomes.loaders import AttendanceRateByEnrollmentLoader
-
-        loader = info.context.loaders.get(AttendanceRateByEnrollmentLoader)
-        rate: float | None = await loader.load(self.enrollment_id)
-        return rate
-
-    @strawberry.field(description="Its attempts at the test, first attempt first.")
-    async def assessments(
-        self, info: Info
-    ) -> list[Annotated[Assessment, strawberry.lazy(OUTCOMES)]] | None:
-        from stakeholders.outcomes.loaders import AssessmentsByEnrollmentLoader
-        from stakeholders.outcomes.types import Assessment
-
-        rows = await info.context.loaders.get(AssessmentsByEnrollmentLoader).load(
-            self.enrollment_id
-        )
-        return [Assessment.from_row(r) for r in rows]
-
-    @strawberry.field(description="Its certificate, once issued.")
-    def certificate(self, info: Info) -> Annotated[Certificate, strawberry.lazy(OUTCOMES)] | None:
-        from stakeholders.outcomes.loaders import CertificateByEnrollmentLoader
-        from stakeholders.outcomes.types import Certificate
-
-        return one(info, CertificateByEnrollmentLoader, self.enrollment_id, Certificate.from_row)
-
-    @strawberry.field(description="The job the trainee took with a sponsor, once recorded.")
-    def placement(self, info: Info) -> Annotated[Placement, strawberry.lazy(OUTCOMES)] | None:
-        from stakeholders.outcomes.loaders import PlacementByEnrollmentLoader
-        from stakeholders.outcomes.types import Placement
-
-        return one(info, PlacementByEnrollmentLoader, self.enrollment_id, Placement.from_row)
-
-    @strawberry.field(description="What became of the trainee after training.")
-    async def follow_ups(self, info: Info) -> list[Annotated[FollowUp, strawberry.lazy(OUTCOMES)]]:
-        from stakeholders.outcomes.loaders import FollowUpsByEnrollmentLoader
-        from stakeholders.outcomes.types import FollowUp
-
-        rows = await info.context.loaders.get(FollowUpsByEnrollmentLoader).load(self.enrollment_id)
-        return [FollowUp.from_row(r) for r in rows]
-
     @strawberry.field(description="What the policy lets you do to it now.")
     def viewer_can(self, info: Info) -> EnrollmentActions:
         principal = info.context.principal
@@ -388,15 +398,24 @@ class Enrollment(Node, Entity):
             EnrollmentStatus.ELIGIBLE,
             EnrollmentStatus.ENROLLED,
         )
-        trained = status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
         return EnrollmentActions(
             record_eligibility=decidable and may(principal, "recordEligibility", self),
             update_enrollment_status=moving and may(principal, "updateEnrollmentStatus", self),
-            record_assessment=trained and may(principal, "recordAssessment", self),
-            issue_certificate=trained and may(principal, "issueCertificate", self),
-            record_follow_up=may(principal, "recordFollowUp", self),
+            principal=principal,
+            target=self,
         )
 
+
+async def programme_cohorts(
+    root: Programme, info: Info, first: First = None, after: After = None
+) -> Connection[Cohort]:
+    return await paged(
+        info, ld.CohortsByProgrammeLoader, root.programme_id, Cohort.from_row, first, after
+    )
+
+
+# Delivery comes after programmes in the data flow: it adds the programme's cohorts itself.
+add_field(Programme, "cohorts", programme_cohorts, description="Its cohorts (classes) you may see.")
 
 register_node("Cohort", ld.CohortByIdLoader, Cohort.from_row)
 register_node("Trainee", ld.TraineeByIdLoader, Trainee.from_row)

@@ -61,6 +61,7 @@ class DemoSummary:
     escalations: Tally = field(default_factory=Tally)
     cohorts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     trainees: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    contacts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     enrollments: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     attendance: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     assessments: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
@@ -173,7 +174,10 @@ def _skip(entry: ProgrammeEntry, summary: DemoSummary) -> None:
 async def _load_programme(
     session: AsyncSession, entry: ProgrammeEntry, parties: dict[str, Party], summary: DemoSummary
 ) -> None:
+    joined_at = dt.datetime.combine(entry.starts_on, dt.time(), tzinfo=dt.UTC)
     programme = _programme(entry, parties)
+    # Set up by its owner when it began, as every dated row under it says.
+    programme.created_at = programme.updated_at = joined_at
     session.add(programme)
     await session.flush()
     await record(
@@ -184,8 +188,8 @@ async def _load_programme(
         entity_pk=programme.id,
         before=None,
         after=snapshot(programme),
+        programme_id=programme.id,
     )
-    joined_at = dt.datetime.combine(entry.starts_on, dt.time(), tzinfo=dt.UTC)
     session.add_all(
         Participant(
             programme_id=programme.id,
@@ -196,10 +200,13 @@ async def _load_programme(
         for p in entry.participants
     )
     agreements = {
-        a.title: await _agreement(session, programme, a, parties) for a in entry.agreements
+        a.title: await _agreement(session, programme, a, parties, joined_at)
+        for a in entry.agreements
     }
     responsibilities = {
-        r.title: await _responsibility(session, programme, r, parties, agreements)
+        r.title: await _responsibility(
+            session, programme, r, parties, agreements, demo_sub(entry.owner)
+        )
         for r in entry.responsibilities
     }
     session.add_all(_escalation(programme, e, parties, responsibilities) for e in entry.escalations)
@@ -224,19 +231,28 @@ def _programme(entry: ProgrammeEntry, parties: dict[str, Party]) -> Programme:
         tracks=[dict(t) for t in entry.tracks],
         targets=[dict(t) for t in entry.targets],
         eligibility_rules=[{**r, "allowed": list(r["allowed"])} for r in entry.eligibility_rules],
+        eligibility_combination=entry.eligibility_combination,
         priority_audiences=sorted(set(entry.priority_audiences)),
     )
 
 
 async def _agreement(
-    session: AsyncSession, programme: Programme, entry: AgreementEntry, parties: dict[str, Party]
+    session: AsyncSession,
+    programme: Programme,
+    entry: AgreementEntry,
+    parties: dict[str, Party],
+    opened_at: dt.datetime,
 ) -> Agreement:
+    # Drawn up by the owner just before the first signature (else when the programme began).
+    signed = [s.signed_at for s in entry.parties if s.signed_at is not None]
     agreement = Agreement(
         programme_id=programme.id,
         kind=entry.kind,
         title=entry.title,
         reference=entry.reference,
         signed_on=entry.signed_on,
+        created_at=min(signed, default=opened_at),
+        updated_at=max(signed, default=opened_at),
     )
     session.add(agreement)
     await session.flush()
@@ -259,6 +275,7 @@ async def _responsibility(
     entry: ResponsibilityEntry,
     parties: dict[str, Party],
     agreements: dict[str, Agreement],
+    assigned_by: str,
 ) -> Responsibility:
     assignee = parties[entry.assignee]
     last_change = entry.updates[-1].at if entry.updates else entry.assigned_at
@@ -271,7 +288,8 @@ async def _responsibility(
         due_on=entry.due_on,
         status=entry.status,
         progress=entry.progress,
-        created_by="demo",
+        # Assigned by a coordinator of the owner, the only one who may (assignResponsibility).
+        created_by=assigned_by,
         created_at=entry.assigned_at,
         updated_at=last_change,
     )

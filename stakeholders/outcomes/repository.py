@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, exists
 from auth.principal import Principal
 from stakeholders.common.access import DerivedFact, readable_select
 from stakeholders.db import table_of
+from stakeholders.delivery import repository as delivery
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 
 __all__ = [
@@ -45,6 +46,11 @@ def hired_through(column: ColumnElement[Any], placement_column: str) -> DerivedF
 
 
 CERTIFICATE_FACTS = {"via_employer": hired_through(CERTIFICATES.c.enrollment_id, "enrollment_id")}
+# A sponsor that hired a person sees them and their enrolment (auth.relations.HIRED).
+delivery.TRAINEE_FACTS["via_employer"] = hired_through(delivery.TRAINEES.c.id, "trainee_id")
+delivery.ENROLLMENT_FACTS["via_employer"] = hired_through(
+    delivery.ENROLLMENTS.c.id, "enrollment_id"
+)
 
 
 def readable_attendance(principal: Principal) -> Select[Any]:

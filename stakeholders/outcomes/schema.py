@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -16,11 +16,14 @@ from stakeholders.delivery.models import Cohort as CohortModel
 from stakeholders.delivery.models import Enrollment as EnrollmentModel
 from stakeholders.delivery.types import Cohort
 from stakeholders.errors import BadInput
+from stakeholders.outcomes import (
+    delivery_fields,  # noqa: F401 - adds outcomes to delivery
+    service,
+)
 from stakeholders.outcomes import loaders as ld
-from stakeholders.outcomes import service
 from stakeholders.outcomes.enums import ContractKind, FollowUpKind
 from stakeholders.outcomes.types import Assessment, Certificate, FollowUp, Placement
-from stakeholders.programmes.service import get_for_update
+from stakeholders.writes import get_for_update
 
 __all__ = ["OutcomeMutation", "OutcomeQuery"]
 
@@ -31,40 +34,78 @@ MAX_MARKS = 1000
 
 @strawberry.input(description="Who came on one session day of a cohort.")
 class RecordAttendanceInput:
-    cohort_id: strawberry.ID
-    day: dt.date
-    present: list[strawberry.ID] = strawberry.field(default_factory=list)
-    absent: list[strawberry.ID] = strawberry.field(default_factory=list)
+    cohort_id: strawberry.ID = strawberry.field(description="Global ID of the cohort.")
+    day: dt.date = strawberry.field(
+        description="The session day, within the cohort's period and not after today (UTC). "
+        "Sending a day again corrects it."
+    )
+    present: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Global IDs of the cohort's ENROLLED enrolments present that day.",
+    )
+    absent: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Global IDs of those absent. Each enrolment once, present or absent; at "
+        "most 1,000 in all.",
+    )
 
 
 @strawberry.input(description="A test taken by an enrolled trainee; the attempt is counted.")
 class RecordAssessmentInput:
-    enrollment_id: strawberry.ID
-    taken_on: dt.date
-    score: int
+    enrollment_id: strawberry.ID = strawberry.field(
+        description="Global ID of the enrolment, ENROLLED or COMPLETED, not passed yet."
+    )
+    taken_on: dt.date = strawberry.field(
+        description="Day the test was taken; not after today, nor before the previous attempt."
+    )
+    score: int = strawberry.field(
+        description="Score out of 100 (0-100); passes at the programme's passMark."
+    )
 
 
 @strawberry.input(description="Issue the certificate of a trainee who passed.")
 class IssueCertificateInput:
-    enrollment_id: strawberry.ID
-    level: str
+    enrollment_id: strawberry.ID = strawberry.field(
+        description="Global ID of the enrolment, ENROLLED or COMPLETED, with a passed test; "
+        "one certificate per enrolment."
+    )
+    level: str = strawberry.field(
+        description="What it certifies, as printed on it; 1-120 characters."
+    )
 
 
 @strawberry.input(description="Your party hired the holder of a certificate.")
 class RecordPlacementInput:
-    certificate_number: str
-    job_title: str
-    contract_kind: ContractKind
-    starts_on: dt.date
+    certificate_number: str = strawberry.field(
+        description="The number on the certificate the graduate showed you."
+    )
+    holder_birth_date: dt.date = strawberry.field(
+        description="The graduate's date of birth, as on the identity document shown with it."
+    )
+    job_title: str = strawberry.field(description="Job title; 1-200 characters.")
+    contract_kind: ContractKind = strawberry.field(description="Kind of employment contract.")
+    starts_on: dt.date = strawberry.field(
+        description="First day of the job; on or after the certificate's issue."
+    )
 
 
 @strawberry.input(description="What became of a trainee after training.")
 class RecordFollowUpInput:
-    enrollment_id: strawberry.ID
-    kind: FollowUpKind
-    observed_on: dt.date
-    employed: bool | None = None
-    note: str | None = None
+    enrollment_id: strawberry.ID = strawberry.field(
+        description="Global ID of the enrolment, COMPLETED."
+    )
+    kind: FollowUpKind = strawberry.field(description="Employment status or performance review.")
+    observed_on: dt.date = strawberry.field(
+        description="Day of the observation; not after today (UTC)."
+    )
+    employed: bool | None = strawberry.field(
+        default=None, description="Whether the person works; required for EMPLOYMENT_STATUS."
+    )
+    note: str | None = strawberry.field(
+        default=None,
+        description="What was observed, at most 4,000 characters; only your party and the "
+        "programme's owner read it.",
+    )
 
 
 @strawberry.type(description="The day was recorded.")
@@ -123,7 +164,17 @@ async def _on_enrollment(
 @strawberry.type
 class OutcomeQuery:
     @strawberry.field(description="A certificate by its number, if you may see it.")
-    def certificate(self, info: Info, number: str) -> Certificate | None:
+    def certificate(
+        self,
+        info: Info,
+        number: Annotated[
+            str,
+            strawberry.argument(
+                description="Number as printed, <PROGRAMME>-<year>-<seq>: "
+                "CQ-DIGITAL-ENGINEERS-2025-000001."
+            ),
+        ],
+    ) -> Certificate | None:
         return one(info, ld.CertificateByNumberLoader, number.strip(), Certificate.from_row)
 
 
@@ -131,7 +182,14 @@ class OutcomeQuery:
 class OutcomeMutation:
     @strawberry.mutation(description="Record who came on a session day of your cohort.")
     async def record_attendance(
-        self, info: Info, input: RecordAttendanceInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordAttendanceInput,
+            strawberry.argument(
+                description="The cohort, the session day, and who was present or absent."
+            ),
+        ],
     ) -> AttendancePayload | None:
         ctx = info.context
         marks = _marks(input)
@@ -156,7 +214,12 @@ class OutcomeMutation:
 
     @strawberry.mutation(description="Record a test taken by a trainee of your cohort.")
     async def record_assessment(
-        self, info: Info, input: RecordAssessmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordAssessmentInput,
+            strawberry.argument(description="The enrolment, the day of the test and the score."),
+        ],
     ) -> AssessmentPayload | None:
         ctx = info.context
         assessment = await _on_enrollment(
@@ -175,7 +238,14 @@ class OutcomeMutation:
 
     @strawberry.mutation(description="Issue the certificate of a trainee of yours who passed.")
     async def issue_certificate(
-        self, info: Info, input: IssueCertificateInput
+        self,
+        info: Info,
+        input: Annotated[
+            IssueCertificateInput,
+            strawberry.argument(
+                description="The enrolment that passed and what its certificate certifies."
+            ),
+        ],
     ) -> CertificatePayload | None:
         ctx = info.context
         certificate = await _on_enrollment(
@@ -190,11 +260,20 @@ class OutcomeMutation:
 
     @strawberry.mutation(description="Record that your party hired the holder of a certificate.")
     async def record_placement(
-        self, info: Info, input: RecordPlacementInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordPlacementInput,
+            strawberry.argument(
+                description="The certificate shown (number, holder's date of birth) and the job."
+            ),
+        ],
     ) -> PlacementPayload | None:
         ctx = info.context
         spec = service.PlacementSpec(input.job_title, input.contract_kind, input.starts_on)
-        found = await service.find_certificate(ctx.session, input.certificate_number)
+        found = await service.shown_certificate(
+            ctx.session, input.certificate_number, input.holder_birth_date
+        )
         # A number from another programme is as unknown to the caller as a wrong one.
         mine = found is not None and found.programme_id in ctx.principal.programmes
         target = Facts(programme_id=found.programme_id) if mine and found else None
@@ -206,13 +285,24 @@ class OutcomeMutation:
             )
 
         placement = await run_mutation(
-            ctx, "recordPlacement", target, work, missing="no certificate has this number"
+            ctx,
+            "recordPlacement",
+            target,
+            work,
+            missing="no certificate has this number and holder's date of birth",
         )
         return PlacementPayload(placement=Placement.from_row(placement))
 
     @strawberry.mutation(description="Record what became of a trainee after training.")
     async def record_follow_up(
-        self, info: Info, input: RecordFollowUpInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordFollowUpInput,
+            strawberry.argument(
+                description="The enrolment, the kind of follow-up and what was observed."
+            ),
+        ],
     ) -> FollowUpPayload | None:
         ctx = info.context
         follow_up = await _on_enrollment(

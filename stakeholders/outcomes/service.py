@@ -17,27 +17,56 @@ from auth.principal import Principal
 from stakeholders.audit.service import snapshot
 from stakeholders.db import utcnow
 from stakeholders.delivery.enums import EnrollmentStatus
-from stakeholders.delivery.models import Cohort, Enrollment
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.delivery.service import COMPLETION_CHECKS
 from stakeholders.errors import BadInput, Conflict
 from stakeholders.outcomes.enums import ContractKind, FollowUpKind
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
-from stakeholders.programmes.service import audited, get_for_update, participant_roles
+from stakeholders.programmes.service import participant_roles
 from stakeholders.validation import check_text, optional_text
+from stakeholders.writes import audited, get_for_update
 
 __all__ = [
     "AttendanceMark",
     "PlacementSpec",
-    "find_certificate",
     "issue_certificate",
     "record_assessment",
     "record_attendance",
     "record_follow_up",
     "record_placement",
+    "shown_certificate",
 ]
 
 TRAINED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
+
+
+async def days_present(session: AsyncSession, enrollment_id: int) -> int:
+    """The session days an enrolment's trainee was recorded present."""
+    count = await session.scalar(
+        select(func.count()).where(
+            Attendance.enrollment_id == enrollment_id, Attendance.present.is_(True)
+        )
+    )
+    return int(count or 0)
+
+
+async def attended_enough(
+    session: AsyncSession, enrollment: Enrollment, cohort: Cohort, programme: Programme
+) -> None:
+    """Completion is attendance over the session days the cohort planned, so that a class
+    recorded for one day of three does not complete anyone on that one day."""
+    present = await days_present(session, enrollment.id)
+    planned = cohort.planned_session_days
+    if present * 100 < programme.minimum_attendance * planned:
+        raise Conflict(
+            f"attendance is {present} of the {planned} planned session days, below the "
+            f"programme's minimum of {programme.minimum_attendance}%"
+        )
+
+
+COMPLETION_CHECKS.append(attended_enough)
 
 
 def _facts(enrollment: Enrollment) -> dict[str, int | None]:
@@ -213,10 +242,16 @@ class PlacementSpec:
     starts_on: dt.date
 
 
-async def find_certificate(session: AsyncSession, number: str) -> Certificate | None:
-    """Any certificate by number: the caller's mutation decides what it may know of it."""
+async def shown_certificate(
+    session: AsyncSession, number: str, holder_birth_date: dt.date
+) -> Certificate | None:
+    """The certificate a graduate shows with their identity document: its number and the
+    holder's date of birth must both match, so that a number alone (printed on a CV, guessed
+    in sequence) lets nobody record a hire of a person they never met."""
     found: Certificate | None = await session.scalar(
-        select(Certificate).where(Certificate.number == number.strip())
+        select(Certificate)
+        .join(Trainee, Trainee.id == Certificate.trainee_id)
+        .where(Certificate.number == number.strip(), Trainee.birth_date == holder_birth_date)
     )
     return found
 
@@ -239,6 +274,12 @@ async def record_placement(
     if taken is not None:
         raise Conflict("a placement is recorded for this trainee's enrolment already")
     job_title = check_text(spec.job_title, field="jobTitle", max_length=200)
+    if spec.starts_on < certificate.issued_on:
+        raise BadInput(
+            f"a job found with the certificate starts on or after its issue "
+            f"({certificate.issued_on.isoformat()})",
+            field="startsOn",
+        )
     placement = Placement(
         enrollment_id=certificate.enrollment_id,
         programme_id=certificate.programme_id,

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from stakeholders.common.enums import describe_enum
 from stakeholders.common.relay import Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, register_node
 from stakeholders.delivery.loaders import EnrollmentByIdLoader, TraineeByIdLoader
@@ -20,9 +21,26 @@ from stakeholders.programmes.types import Programme
 
 __all__ = ["Assessment", "Attendance", "AttendanceDay", "Certificate", "FollowUp", "Placement"]
 
-strawberry.enum(ContractKind, description="The kind of job contract.")
-strawberry.enum(
-    FollowUpKind, description="Employment status after training, or performance at work."
+describe_enum(
+    ContractKind,
+    "The kind of job contract.",
+    {
+        "PERMANENT": "Open-ended employment (a CDI in France).",
+        "FIXED_TERM": "Employment for a fixed term (a CDD in France).",
+        "APPRENTICESHIP": "Work alternating with training, under an apprenticeship contract.",
+        "INTERNSHIP": "An internship.",
+        "CIVIL_SERVICE": "An appointment in the civil service.",
+    },
+)
+describe_enum(
+    FollowUpKind,
+    "Employment status after training, or performance at work.",
+    {
+        "EMPLOYMENT_STATUS": "Whether the person works, some months after training (JobInTech, "
+        "GEN); employed is required.",
+        "PERFORMANCE_REVIEW": "How a civil servant applies the training at work (Binh Dinh's "
+        "evaluation after training).",
+    },
 )
 
 

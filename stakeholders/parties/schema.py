@@ -8,11 +8,12 @@ import strawberry
 
 from auth.roles import PartyKind
 from stakeholders.common.loading import fetch_page
-from stakeholders.common.relay import Connection, page_request, to_connection
+from stakeholders.common.relay import After, Connection, First, page_request, to_connection
 from stakeholders.errors import BadInput
 from stakeholders.parties.loaders import PartyByCodeLoader
 from stakeholders.parties.repository import PARTIES, readable_parties
 from stakeholders.parties.types import Info, Party
+from stakeholders.validation import check_country
 
 __all__ = ["PartyQuery", "party_id_by_code"]
 
@@ -31,23 +32,29 @@ class PartyQuery:
     async def parties(
         self,
         info: Info,
-        kind: PartyKind | None = None,
+        kind: Annotated[
+            PartyKind | None, strawberry.argument(description="Only parties of this kind.")
+        ] = None,
         country: Annotated[
             str | None, strawberry.argument(description="ISO 3166-1 alpha-2.")
         ] = None,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Party] | None:
         request = page_request(first, after, info.context.max_page_size)
         stmt = readable_parties(info.context.principal)
         if kind is not None:
             stmt = stmt.where(PARTIES.c.kind == kind.value)
         if country is not None:
-            stmt = stmt.where(PARTIES.c.country == country.upper())
+            stmt = stmt.where(PARTIES.c.country == check_country(country))
         page = await fetch_page(info.context.loaders, stmt, PARTIES, request)
         return to_connection(page, Party.from_row)
 
     @strawberry.field(description="The party with this code, if you may see it.")
-    async def party(self, info: Info, code: str) -> Party | None:
+    async def party(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Party code, exact: BD-DOHA.")],
+    ) -> Party | None:
         row = await info.context.loaders.get(PartyByCodeLoader).load(code)
         return Party.from_row(row) if row else None

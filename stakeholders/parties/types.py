@@ -7,14 +7,28 @@ from typing import Any
 import strawberry
 
 from auth.roles import PartyKind
+from stakeholders.common.enums import describe_enum
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
 from stakeholders.parties.loaders import ChildrenByParentLoader, PartyByIdLoader
 
 __all__ = ["Info", "Party", "PartyKindEnum"]
 
-PartyKindEnum = strawberry.enum(
-    PartyKind, description="The five kinds of party; any public authority is a MINISTRY."
+PartyKindEnum = describe_enum(
+    PartyKind,
+    "The five kinds of party; any public authority is a MINISTRY.",
+    {
+        "MINISTRY": "A public authority: ministry, bureau, provincial committee, department or "
+        "national agency. Owns programmes, sets targets and rules, receives escalations.",
+        "DISTRICT": "A territorial unit under an authority (district or county bureau); "
+        "verifies the eligibility of the people who live in it.",
+        "UNIVERSITY": "A university or one of its schools; hosts classes, designs content, "
+        "tests and certifies.",
+        "OPERATOR": "A training operator; runs cohorts, enrols trainees, records attendance "
+        "and results.",
+        "SPONSOR": "A funder or employer (a fund, a bank, a company); funds programmes and "
+        "hires graduates.",
+    },
 )
 
 

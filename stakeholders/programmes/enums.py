@@ -6,6 +6,7 @@ import enum
 
 __all__ = [
     "AgreementKind",
+    "EligibilityCombination",
     "EscalationStatus",
     "ParticipantRole",
     "ProgrammeStatus",
@@ -18,6 +19,11 @@ class ProgrammeStatus(enum.StrEnum):
     DRAFT = "DRAFT"
     ACTIVE = "ACTIVE"
     CLOSED = "CLOSED"
+
+
+class EligibilityCombination(enum.StrEnum):
+    ALL_OF = "ALL_OF"
+    ANY_OF = "ANY_OF"
 
 
 class ParticipantRole(enum.StrEnum):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from stakeholders.db import Base, JSONDocument, UTCDateTime, enum_column, utcnow
 from stakeholders.programmes.enums import (
     AgreementKind,
+    EligibilityCombination,
     EscalationStatus,
     ParticipantRole,
     ProgrammeStatus,
@@ -58,6 +59,13 @@ class Programme(Base):
     tracks: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     targets: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     eligibility_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    # Whether a person must meet every rule, or one is enough (two audiences, either of which
+    # qualifies: Chongqing's graduates and enterprise employees).
+    eligibility_combination: Mapped[EligibilityCombination] = mapped_column(
+        enum_column(EligibilityCombination),
+        default=EligibilityCombination.ALL_OF,
+        server_default="ALL_OF",
+    )
     priority_audiences: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     # Delivery rules: share of session days to attend to complete, score (of 100) to pass.
     minimum_attendance: Mapped[int] = mapped_column(Integer, default=80, server_default="80")

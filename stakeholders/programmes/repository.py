@@ -80,29 +80,45 @@ def with_agreement(_: Principal) -> Select[Any]:
     return select(AGREEMENT_PARTIES)
 
 
+EVERY = "*"
+
+
 @dataclass(frozen=True)
 class Reach:
-    """The programmes a party subtree takes part in, those it owns, its roles in each."""
+    """The programmes a party subtree takes part in, those it owns, its roles in each, and the
+    state of every programme."""
 
     programmes: frozenset[int]
     owned: frozenset[int]
     roles: Mapping[int, frozenset[str]]
+    states: Mapping[int, str]
 
 
 async def programme_reach(session: AsyncSession, subtree: Iterable[int], dialect: str) -> Reach:
     """What the parties of `subtree` reach through programmes, in one statement."""
     ids = list(subtree)
-    owned = select(PROGRAMMES.c.id.label("programme_id"), literal("OWNER").label("role")).where(
-        in_keys(PROGRAMMES.c.owner_party_id, ids, dialect)
+    owned = select(
+        PROGRAMMES.c.id.label("programme_id"),
+        literal("OWNER").label("role"),
+        PROGRAMMES.c.status,
+    ).where(in_keys(PROGRAMMES.c.owner_party_id, ids, dialect))
+    joined = (
+        select(PARTICIPANTS.c.programme_id, PARTICIPANTS.c.role, PROGRAMMES.c.status)
+        .join(PROGRAMMES, PROGRAMMES.c.id == PARTICIPANTS.c.programme_id)
+        .where(in_keys(PARTICIPANTS.c.party_id, ids, dialect))
     )
-    joined = select(PARTICIPANTS.c.programme_id, PARTICIPANTS.c.role).where(
-        in_keys(PARTICIPANTS.c.party_id, ids, dialect)
-    )
+    # Every programme's state, not only of those reached: what an action may do depends on it
+    # whichever relation grants the action (a district need not take part to decide).
+    every = select(PROGRAMMES.c.id, literal(EVERY).label("role"), PROGRAMMES.c.status)
     roles: dict[int, set[str]] = defaultdict(set)
-    for row in (await session.execute(union_all(owned, joined))).all():
-        roles[row.programme_id].add(str(row.role))
+    states: dict[int, str] = {}
+    for row in (await session.execute(union_all(owned, joined, every))).all():
+        states[row.programme_id] = str(row.status)
+        if row.role != EVERY:
+            roles[row.programme_id].add(str(row.role))
     return Reach(
         programmes=frozenset(roles),
         owned=frozenset(p for p, r in roles.items() if "OWNER" in r),
         roles={p: frozenset(r) for p, r in roles.items()},
+        states=states,
     )

@@ -11,26 +11,25 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
-from stakeholders.audit.service import record, snapshot
+from stakeholders.audit.service import snapshot
 from stakeholders.db import Base, utcnow
-from stakeholders.errors import BadInput, Conflict, NotFound
+from stakeholders.errors import BadInput, Conflict
 from stakeholders.programmes.enums import (
     AgreementKind,
+    EligibilityCombination,
     ParticipantRole,
     ProgrammeStatus,
 )
 from stakeholders.programmes.models import Agreement, AgreementParty, Participant, Programme
 from stakeholders.validation import check_code, check_currency, check_period, check_text
+from stakeholders.writes import audited, check_version, get_for_update
 
 __all__ = [
     "AgreementPartySpec",
     "ProgrammeSpec",
     "add_participant",
-    "audited",
-    "check_version",
     "create_agreement",
     "create_programme",
-    "get_for_update",
     "is_participant",
     "participant_roles",
     "sign_agreement",
@@ -45,43 +44,6 @@ PROGRAMME_TRANSITIONS = {
     ProgrammeStatus.ACTIVE: {ProgrammeStatus.CLOSED},
     ProgrammeStatus.CLOSED: set(),
 }
-
-
-async def get_for_update(session: AsyncSession, model: type[M], pk: int) -> M:
-    entity = await session.get(model, pk)
-    if entity is None:
-        raise NotFound(f"no {model.__name__} with this id")
-    return entity
-
-
-def check_version(entity: Any, version: int) -> None:
-    """Refuse a change made against an old copy: nobody's update is silently lost."""
-    if entity.version != version:
-        raise Conflict(
-            f"version {version} is stale: it is now {entity.version}; reload and retry",
-            stored_version=entity.version,
-        )
-
-
-async def audited(
-    session: AsyncSession,
-    principal: Principal,
-    action: str,
-    entity: Base,
-    before: dict[str, Any] | None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Flush `entity` and record the change with its state before and after (plus `extra`)."""
-    await session.flush()
-    await record(
-        session,
-        principal,
-        action=action,
-        entity_type=type(entity).__name__,
-        entity_pk=entity.id,  # type: ignore[attr-defined]
-        before=before,
-        after={**snapshot(entity), **(extra or {})},
-    )
 
 
 async def participant_roles(session: AsyncSession, programme_id: int, party_id: int) -> set[str]:
@@ -118,6 +80,7 @@ class ProgrammeSpec:
     targets: Sequence[dict[str, Any]]
     eligibility_rules: Sequence[dict[str, Any]]
     priority_audiences: Sequence[str]
+    eligibility_combination: EligibilityCombination = EligibilityCombination.ALL_OF
     minimum_attendance: int = 80
     pass_mark: int = 50
 
@@ -176,6 +139,7 @@ def _checked(spec: ProgrammeSpec) -> dict[str, Any]:
         "budget_minor": spec.budget_minor,
         "minimum_attendance": spec.minimum_attendance,
         "pass_mark": spec.pass_mark,
+        "eligibility_combination": spec.eligibility_combination,
         "targets": [
             {
                 **t,

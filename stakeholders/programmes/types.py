@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from auth.policy import may
+from stakeholders.common.enums import describe_enum
 from stakeholders.common.mutations import Facts
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
@@ -17,6 +18,7 @@ from stakeholders.parties.types import Party
 from stakeholders.programmes import loaders as ld
 from stakeholders.programmes.enums import (
     AgreementKind,
+    EligibilityCombination,
     EscalationStatus,
     ParticipantRole,
     ProgrammeStatus,
@@ -26,32 +28,134 @@ from stakeholders.programmes.enums import (
 from stakeholders.programmes.filters import EscalationFilter, ResponsibilityFilter
 
 if TYPE_CHECKING:
-    from stakeholders.delivery.types import Cohort
     from stakeholders.programmes.work_types import Escalation, Responsibility
 
 __all__ = [
     "Agreement",
     "AgreementParty",
+    "Assignee",
+    "DueBefore",
     "EligibilityRule",
+    "EscalationStatuses",
     "Money",
+    "Overdue",
     "Participant",
     "Programme",
+    "ResponsibilityStatuses",
     "Target",
     "Track",
 ]
 
 WORK = "stakeholders.programmes.work_types"
-DELIVERY = "stakeholders.delivery.types"
 
-for _enum, _words in (
-    (ProgrammeStatus, "A programme's life: drafted, running, closed."),
-    (ParticipantRole, "The part a party plays in a programme or agreement."),
-    (AgreementKind, "Convention between parties, procurement lot, or grant."),
-    (ResponsibilityStatus, "Where a responsibility stands."),
-    (EscalationStatus, "Where an escalation stands."),
-    (TargetMetric, "What a programme target counts."),
-):
-    strawberry.enum(_enum, description=_words)
+# Filters of responsibility and escalation lists, here and at the root (work_schema).
+Assignee = Annotated[
+    str | None,
+    strawberry.argument(description="Only those assigned to the party with this code."),
+]
+ResponsibilityStatuses = Annotated[
+    list[ResponsibilityStatus] | None,
+    strawberry.argument(description="Only those in one of these statuses."),
+]
+Overdue = Annotated[
+    bool | None,
+    strawberry.argument(
+        description="true: only those past their due day (UTC) and neither DONE nor CANCELLED; "
+        "false: only the others."
+    ),
+]
+DueBefore = Annotated[
+    dt.date | None,
+    strawberry.argument(
+        description="Only those due before this day (exclusive); none without a due day."
+    ),
+]
+EscalationStatuses = Annotated[
+    list[EscalationStatus] | None,
+    strawberry.argument(description="Only those in one of these statuses."),
+]
+
+describe_enum(
+    ProgrammeStatus,
+    "A programme's life: drafted, running, closed.",
+    {
+        "DRAFT": "Being set up: seen only by the owner's subtree and its auditors; takes "
+        "participants, agreements, responsibilities and escalations, no delivery yet.",
+        "ACTIVE": "Published and running: seen by anyone; takes every action.",
+        "CLOSED": "Finished: seen by anyone; takes only what follows training (placements, "
+        "follow-ups, answers to open escalations). Final.",
+    },
+)
+describe_enum(
+    ParticipantRole,
+    "The part a party plays in a programme or agreement.",
+    {
+        "OWNER": "Owns and runs the programme; set when it is created, one per programme.",
+        "COORDINATOR": "Coordinates and monitors delivery; records follow-ups after training, "
+        "without seeing personal identifiers.",
+        "SUPERVISOR": "Supervises the programme's funds: its auditors read everything in it, "
+        "audit trail included.",
+        "CONTENT_DESIGNER": "Designs or co-designs the content of tracks and modules.",
+        "DISTRICT": "A district the programme serves; a cohort's districtCode must hold it.",
+        "HOST": "Hosts classes (usually a university); opens cohorts, records tests, issues "
+        "certificates.",
+        "OPERATOR": "Runs classes: opens cohorts, enrols, records attendance, tests and "
+        "certificates.",
+        "EVALUATOR": "An evaluation body: records tests and issues certificates.",
+        "FUNDER": "Commits and disburses money; may record hires of graduates.",
+        "EMPLOYER": "Offers jobs; records hires of graduates and follows them up.",
+    },
+)
+describe_enum(
+    AgreementKind,
+    "Convention between parties, procurement lot, or grant.",
+    {
+        "CONVENTION": "A convention setting out each party's commitments (e.g. JobInTech's).",
+        "PROCUREMENT": "A public procurement lot, e.g. trainings bought by an employment agency.",
+        "GRANT": "Money granted to a party, e.g. after a call for projects.",
+    },
+)
+describe_enum(
+    ResponsibilityStatus,
+    "Where a responsibility stands.",
+    {
+        "PLANNED": "Assigned, not started; every responsibility starts here.",
+        "IN_PROGRESS": "Under way.",
+        "DONE": "Finished, at 100% progress. Final.",
+        "BLOCKED": "Stopped by a difficulty; an escalation can report it to the owner.",
+        "CANCELLED": "Called off by the programme's owner, with a reason. Final.",
+    },
+)
+describe_enum(
+    EscalationStatus,
+    "Where an escalation stands.",
+    {
+        "OPEN": "Raised; the addressed party has not acknowledged it yet.",
+        "ACKNOWLEDGED": "The addressed party has seen it and is dealing with it.",
+        "RESOLVED": "Answered with a resolution. Final.",
+    },
+)
+describe_enum(
+    TargetMetric,
+    "What a programme target counts.",
+    {
+        "PARTICIPANTS": "People taking part, whether or not they complete (Binh Dinh: 34,675).",
+        "CLASSES": "Classes (cohorts) held (Binh Dinh: 343).",
+        "TRAINED": "People trained to the end of a course (Chongqing: 3,000 a year).",
+        "CERTIFIED": "People awarded a certificate.",
+        "PLACED": "Graduates placed in jobs.",
+        "LABELLED_TRAININGS": "Trainings holding a quality label (GEN: about 500).",
+    },
+)
+describe_enum(
+    EligibilityCombination,
+    "How a programme's eligibility rules combine.",
+    {
+        "ALL_OF": "A person must meet every rule (the default).",
+        "ANY_OF": "One rule met is enough: audiences either of which qualifies (Chongqing: "
+        "graduates, or final-year students and employees).",
+    },
+)
 
 
 @strawberry.type(description="An amount of money: integer minor units and an ISO 4217 currency.")
@@ -125,6 +229,9 @@ class Programme(Node, Entity):
     eligibility_rules: list[EligibilityRule] = strawberry.field(
         description="Who may enrol, as rules."
     )
+    eligibility_combination: EligibilityCombination = strawberry.field(
+        description="Whether a person meets every eligibility rule (ALL_OF) or one (ANY_OF)."
+    )
     priority_audiences: list[str] = strawberry.field(
         description="Audiences served first (e.g. WOMEN, QPV, RURAL)."
     )
@@ -158,6 +265,7 @@ class Programme(Node, Entity):
                 for t in row.targets or []
             ],
             eligibility_rules=[EligibilityRule(**r) for r in row.eligibility_rules or []],
+            eligibility_combination=EligibilityCombination(row.eligibility_combination),
             priority_audiences=list(row.priority_audiences or []),
             minimum_attendance=row.minimum_attendance,
             pass_mark=row.pass_mark,
@@ -216,10 +324,10 @@ class Programme(Node, Entity):
         info: Info,
         first: First = None,
         after: After = None,
-        assignee: Annotated[str | None, strawberry.argument(description="Party code.")] = None,
-        status: list[ResponsibilityStatus] | None = None,
-        overdue: bool | None = None,
-        due_before: dt.date | None = None,
+        assignee: Assignee = None,
+        status: ResponsibilityStatuses = None,
+        overdue: Overdue = None,
+        due_before: DueBefore = None,
     ) -> Connection[Annotated[Responsibility, strawberry.lazy(WORK)]]:
         from stakeholders.programmes.work_types import Responsibility
 
@@ -234,26 +342,13 @@ class Programme(Node, Entity):
             row_filter,
         )
 
-    @strawberry.field(description="Its cohorts (classes) you may see.")
-    async def cohorts(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[Annotated[Cohort, strawberry.lazy(DELIVERY)]]:
-        # Delivery comes after programmes in the data flow: this one field reaches forward,
-        # lazily, so that the contract's Programme.cohorts needs no import cycle.
-        from stakeholders.delivery.loaders import CohortsByProgrammeLoader
-        from stakeholders.delivery.types import Cohort
-
-        return await paged(
-            info, CohortsByProgrammeLoader, self.programme_id, Cohort.from_row, first, after
-        )
-
     @strawberry.field(description="Escalations raised under this programme.")
     async def escalations(
         self,
         info: Info,
         first: First = None,
         after: After = None,
-        status: list[EscalationStatus] | None = None,
+        status: EscalationStatuses = None,
     ) -> Connection[Annotated[Escalation, strawberry.lazy(WORK)]]:
         from stakeholders.programmes.work_types import Escalation
 
@@ -314,7 +409,11 @@ class Agreement(Node, Entity):
         rows = await info.context.loaders.get(ld.AgreementPartiesByAgreementLoader).load(
             self.agreement_id
         )
-        unsigned = (Facts(party_id=r.party_id) for r in rows if r.signed_at is None)
+        unsigned = (
+            Facts(party_id=r.party_id, programme_id=self.programme_id)
+            for r in rows
+            if r.signed_at is None
+        )
         return AgreementActions(
             sign_agreement=any(may(principal, "signAgreement", f) for f in unsigned)
         )

@@ -18,8 +18,9 @@ from stakeholders.programmes.models import (
     ProgressUpdate,
     Responsibility,
 )
-from stakeholders.programmes.service import audited, check_version, get_for_update, is_participant
+from stakeholders.programmes.service import is_participant
 from stakeholders.validation import check_text
+from stakeholders.writes import audited, check_version, get_for_update
 
 __all__ = [
     "acknowledge_escalation",
@@ -72,8 +73,8 @@ async def assign_responsibility(
 def _checked_progress(
     current: Responsibility, status: ResponsibilityStatus | None, progress: int | None
 ) -> tuple[ResponsibilityStatus, int]:
-    if current.status == ResponsibilityStatus.CANCELLED:
-        raise Conflict("this responsibility was cancelled: it can no longer change")
+    if current.status in (ResponsibilityStatus.CANCELLED, ResponsibilityStatus.DONE):
+        raise Conflict(f"this responsibility is {current.status}: it can no longer change")
     if status == ResponsibilityStatus.CANCELLED:
         raise BadInput("only the programme's owner cancels (cancelResponsibility)", field="status")
     new_status = status or ResponsibilityStatus(current.status)

@@ -80,7 +80,7 @@ class Responsibility(Node, Entity):
         open_ = self.status in OPEN_STATUSES
         return ResponsibilityActions(
             update_responsibility_progress=may(principal, "updateResponsibilityProgress", self)
-            and self.status != ResponsibilityStatus.CANCELLED,
+            and open_,
             cancel_responsibility=may(principal, "cancelResponsibility", self) and open_,
             raise_escalation=may(principal, "raiseEscalation", self),
         )

@@ -280,6 +280,8 @@ PROGRAMME = ProgrammeEntry(
     priority_audiences=(),
     participants=(
         ParticipantEntry(COMMITTEE, Role.OWNER),
+        # The committee supervises the plan it issued and receives the difficulties reported.
+        ParticipantEntry(COMMITTEE, Role.SUPERVISOR),
         ParticipantEntry(HOME_AFFAIRS, Role.COORDINATOR),
         ParticipantEntry(SCIENCE, Role.CONTENT_DESIGNER),
         ParticipantEntry(QNU, Role.HOST),

@@ -19,6 +19,7 @@ from stakeholders.demo.catalogue.entries import (
 )
 from stakeholders.programmes.enums import (
     AgreementKind,
+    EligibilityCombination,
     EscalationStatus,
     ParticipantRole,
     ProgrammeStatus,
@@ -299,6 +300,8 @@ PROGRAMME = ProgrammeEntry(
             "description": "Final-year students and enterprise employees.",
         },
     ),
+    # Two audiences, either of which qualifies: graduates, or students and employees.
+    eligibility_combination=EligibilityCombination.ANY_OF,
     priority_audiences=(),
     participants=(
         ParticipantEntry(BUREAU, Role.OWNER),

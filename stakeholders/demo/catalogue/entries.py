@@ -10,6 +10,7 @@ from typing import Any
 from auth.roles import PartyKind
 from stakeholders.programmes.enums import (
     AgreementKind,
+    EligibilityCombination,
     EscalationStatus,
     ParticipantRole,
     ProgrammeStatus,
@@ -148,3 +149,5 @@ class ProgrammeEntry:
     agreements: tuple[AgreementEntry, ...] = ()
     responsibilities: tuple[ResponsibilityEntry, ...] = ()
     escalations: tuple[EscalationEntry, ...] = ()
+    # Whether a trainee must meet every eligibility rule, or one is enough.
+    eligibility_combination: EligibilityCombination = EligibilityCombination.ALL_OF

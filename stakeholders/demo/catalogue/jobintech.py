@@ -336,6 +336,8 @@ PROGRAMME = ProgrammeEntry(
     priority_audiences=("YOUTH",),
     participants=(
         ParticipantEntry(DIGITAL, Role.OWNER),
+        # The leading ministry supervises the use of the convention's funds.
+        ParticipantEntry(DIGITAL, Role.SUPERVISOR),
         ParticipantEntry(HIGHER_ED, Role.COORDINATOR),
         ParticipantEntry(MNC, Role.COORDINATOR),
         ParticipantEntry(CDG, Role.FUNDER),

@@ -40,6 +40,8 @@ async def read_cast(session: AsyncSession, programme_code: str) -> Cast | None:
         programme_code=programme.code,
         pass_mark=programme.pass_mark,
         minimum_attendance=programme.minimum_attendance,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
         tracks={t["code"]: t["name"] for t in programme.tracks or []},
         ids={code: pk for code, (pk, _) in known.items()},
         names={code: name for code, (_, name) in known.items()},

@@ -27,22 +27,28 @@ __all__ = ["PLAN"]
 
 
 def _term(label: str, first: dt.date, starts: int, trainees: int) -> Segment:
-    """A term of eight-week blended classes (weekend sessions) starting on weekly intakes."""
+    """A term of eight-week blended classes (a session each Saturday) on weekly intakes."""
     intakes = tuple(first + dt.timedelta(weeks=w) for w in range(starts))
-    return Segment(label, 38, trainees, CohortMode.BLENDED, intakes, days=56, sessions=16)
+    return Segment(label, 38, trainees, CohortMode.BLENDED, intakes, days=56, sessions=8)
 
 
-# 3,000 a year in two terms; the autumn 2026 classes are evaluated by mid-November.
+# 3,000 a year in two terms; the autumn 2026 classes are evaluated by mid-November and
+# certified before December.
 SEGMENTS = (
     _term("25A", dt.date(2025, 3, 1), 4, 1500),
     _term("25B", dt.date(2025, 9, 6), 4, 1500),
     _term("26A", dt.date(2026, 3, 7), 4, 1500),
-    _term("26B", dt.date(2026, 8, 22), 3, 1500),
+    _term("26B", dt.date(2026, 8, 15), 3, 1500),
 )
 EDUCATION = {
     EducationLevel.BACHELOR: 0.68,
     EducationLevel.MASTER: 0.27,
     EducationLevel.DOCTORATE: 0.05,
+}
+# Employees qualify whatever their degree (the rules are ANY_OF): some hold a vocational one.
+EMPLOYEE_EDUCATION = {
+    EducationLevel.VOCATIONAL: 0.15,
+    **{k: v * 0.85 for k, v in EDUCATION.items()},
 }
 EMPLOYMENT = {EmploymentStatus.EMPLOYEE: 0.7, EmploymentStatus.FINAL_YEAR_STUDENT: 0.3}
 # Chongqing employers of digital engineers.
@@ -83,7 +89,7 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
         "gender": sex,
         "email": chinese.qq_email(rng),
         "phone": chinese.phone(rng),
-        "education_level": weighted(rng, EDUCATION),
+        "education_level": weighted(rng, EDUCATION if student else EMPLOYEE_EDUCATION),
         "employment_status": employment,
         "employer_name": None if student else rng.choice(COMPANIES),
         "residence_district_id": cast.ids[residence] if residence else None,
@@ -99,13 +105,12 @@ def _residence(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str | Non
 
 
 def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
-    # The rules are checked in order: education first, then employment.
-    if rng.random() < 0.5:
-        trainee["education_level"] = EducationLevel.VOCATIONAL
-        return "EDUCATION_LEVEL"
+    # Either rule qualifies (ANY_OF): a person is refused only for failing both, as the rule
+    # engine names it (stakeholders.delivery.enrolling.mechanical_verdict).
+    trainee["education_level"] = EducationLevel.VOCATIONAL
     trainee["employment_status"] = EmploymentStatus.JOB_SEEKER
     trainee["employer_name"] = None
-    return "EMPLOYMENT_STATUS"
+    return "none of EDUCATION_LEVEL, EMPLOYMENT_STATUS"
 
 
 def _appraisal_centre(cohort: CohortDraft, cast: Cast) -> str:

@@ -8,18 +8,18 @@ event per table and programme.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, distinct, func, insert, select
+from sqlalchemy import Table, distinct, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
 from stakeholders.audit.service import record
 from stakeholders.common.relay import to_global_id
 from stakeholders.db import table_of
-from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
 from stakeholders.demo.scale import binh_dinh, chongqing, grande_ecole, jobintech, rows
 from stakeholders.demo.scale.cast import read_cast
 from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan
@@ -44,6 +44,7 @@ class Target:
 TABLES: dict[str, Target] = {
     "cohorts": Target(table_of(Cohort), "Cohort", ("code",)),
     "trainees": Target(table_of(Trainee), "Trainee", ("country", "national_id")),
+    "contacts": Target(table_of(TraineeContact), "TraineeContact", ("trainee_id", "party_id")),
     "enrollments": Target(table_of(Enrollment), "Enrollment", ("trainee_id", "cohort_id")),
     "attendance": Target(table_of(Attendance), "Attendance", ("enrollment_id", "session_on")),
     "assessments": Target(table_of(Assessment), "Assessment", ("enrollment_id", "attempt")),
@@ -124,6 +125,19 @@ async def _existing(session: AsyncSession, programme_id: int) -> dict[str, int]:
             stmt = select(func.count(distinct(enrollments.c.trainee_id))).where(
                 enrollments.c.programme_id == programme_id
             )
+        elif name == "contacts":
+            # Those given to an operator of one of the programme's enrolments.
+            stmt = (
+                select(func.count())
+                .select_from(table)
+                .where(
+                    exists().where(
+                        enrollments.c.trainee_id == table.c.trainee_id,
+                        enrollments.c.operator_party_id == table.c.party_id,
+                        enrollments.c.programme_id == programme_id,
+                    )
+                )
+            )
         else:
             stmt = (
                 select(func.count()).select_from(table).where(table.c.programme_id == programme_id)
@@ -154,7 +168,10 @@ class _ProgrammeLoad:
         enrolled = await self.insert("enrollments", rows.enrollment_rows(stories, cast, by_index))
         for story, pk in zip(stories, enrolled, strict=True):
             story.enrollment_id = pk
-        await self.insert("attendance", rows.attendance_rows(stories, cast, by_index))
+        await self.insert("contacts", rows.contact_rows(stories, cast), keep_ids=False)
+        await self.insert(
+            "attendance", rows.attendance_rows(stories, cast, by_index), keep_ids=False
+        )
         await self._outcomes(plan, stories)
         seconds = time.perf_counter() - started
         self.say(f"{cast.programme_code}: {len(stories):,} enrolments in {seconds:.1f} s")
@@ -173,22 +190,39 @@ class _ProgrammeLoad:
         placed = await self.insert("placements", rows.placement_rows(stories, cast))
         for hire, pk in zip(hires, placed, strict=True):
             hire.id = pk
-        await self.insert("follow_ups", rows.follow_up_rows(stories, plan, cast))
+        await self.insert("follow_ups", rows.follow_up_rows(stories, plan, cast), keep_ids=False)
 
-    async def insert(self, name: str, values: list[dict[str, Any]]) -> list[int]:
-        """Insert the rows, a chunk per executemany; their ids in order; one audit event."""
+    async def insert(
+        self, name: str, values: list[dict[str, Any]], *, keep_ids: bool = True
+    ) -> list[int]:
+        """Insert the rows, a chunk per executemany; one audit event. Their ids in order, for
+        the rows after them to point at; none (an empty list) when `keep_ids` is False."""
         target = TABLES[name]
         self.created[name] = len(values)
         if not values:
             return []
-        last_before = await self.session.scalar(
-            select(func.coalesce(func.max(target.table.c.id), 0))
+        last_before = int(
+            await self.session.scalar(select(func.coalesce(func.max(target.table.c.id), 0))) or 0
         )
-        for start in range(0, len(values), CHUNK):
-            await self.session.execute(insert(target.table), values[start : start + CHUNK])
-        ids = await self._new_ids(target, values, int(last_before or 0))
-        await self._audit(target.entity_type, ids)
-        self.say(f"{self.cast.programme_code}: {len(ids):,} {name.replace('_', '-')}")
+        if keep_ids:
+            for start in range(0, len(values), CHUNK):
+                await self.session.execute(insert(target.table), values[start : start + CHUNK])
+        else:
+            await _bulk_insert(self.session, target.table, values)
+        self.say(f"{self.cast.programme_code}: {len(values):,} {name.replace('_', '-')}")
+        if not keep_ids:
+            # Nothing points at these rows: the range of their ids is all the audit needs.
+            first, last = (
+                await self.session.execute(
+                    select(func.min(target.table.c.id), func.max(target.table.c.id)).where(
+                        target.table.c.id > last_before
+                    )
+                )
+            ).one()
+            await self._audit(target.entity_type, int(first), int(last), len(values))
+            return []
+        ids = await self._new_ids(target, values, last_before)
+        await self._audit(target.entity_type, min(ids), max(ids), len(ids))
         return ids
 
     async def _new_ids(
@@ -203,18 +237,68 @@ class _ProgrammeLoad:
         found = {tuple(row[1:]): row[0] for row in await self.session.execute(stmt)}
         return [found[tuple(v[k] for k in target.key)] for v in values]
 
-    async def _audit(self, entity_type: str, ids: list[int]) -> None:
+    async def _audit(self, entity_type: str, first: int, last: int, count: int) -> None:
         await record(
             self.session,
             self.principal,
             action="loadDemo",
             entity_type=entity_type,
-            entity_pk=min(ids),
+            entity_pk=first,
             before=None,
             after={
                 "programme": self.cast.programme_code,
-                "count": len(ids),
-                "first": str(to_global_id(entity_type, min(ids))),
-                "last": str(to_global_id(entity_type, max(ids))),
+                "count": count,
+                "first": str(to_global_id(entity_type, first)),
+                "last": str(to_global_id(entity_type, last)),
             },
+            # The auditors supervising the programme read the events of its rows.
+            programme_id=self.cast.programme_id,
         )
+
+
+Processor = Callable[[Any], Any]
+
+
+def _memo(process: Processor | None) -> Processor | None:
+    """A bind processor that converts each distinct value once (days and times repeat)."""
+    if process is None:
+        return None
+    seen: dict[Any, Any] = {}
+
+    def run(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = converted = process(value)
+            return converted
+        except TypeError:  # unhashable (a JSON document)
+            return process(value)
+
+    return run
+
+
+async def _bulk_insert(
+    session: AsyncSession, table: Table, values: Sequence[dict[str, Any]]
+) -> None:
+    """Rows no other row points at, by the driver's fastest path: COPY on PostgreSQL, one
+    executemany on SQLite. Values are converted by the columns' own bind processors, as
+    SQLAlchemy would, but once per distinct value rather than once per row."""
+    connection = await session.connection()
+    dialect = connection.dialect
+    names = list(values[0])
+    processors = [
+        _memo(table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names
+    ]
+    records = [
+        tuple(v[n] if p is None else p(v[n]) for n, p in zip(names, processors, strict=True))
+        for v in values
+    ]
+    if dialect.name == "postgresql":
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        await driver.copy_records_to_table(table.name, records=records, columns=names)
+        return
+    marks = ", ".join("?" for _ in names)
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    for start in range(0, len(records), CHUNK):
+        await connection.exec_driver_sql(statement, records[start : start + CHUNK])

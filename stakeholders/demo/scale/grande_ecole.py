@@ -31,9 +31,9 @@ __all__ = ["PLAN"]
 
 
 def _intakes(label: str, first: dt.date, weeks: int, cohorts: int, trainees: int) -> Segment:
-    """Five-month trainings starting on weekly intakes; one roll call a week."""
+    """Five-month trainings starting on weekly intakes; a roll call about every four weeks."""
     starts = tuple(first + dt.timedelta(weeks=w) for w in range(weeks))
-    return Segment(label, cohorts, trainees, CohortMode.IN_PERSON, starts, days=150, sessions=20)
+    return Segment(label, cohorts, trainees, CohortMode.IN_PERSON, starts, days=150, sessions=6)
 
 
 # About 500 trainings of 20 learners: 10,000 between the roadmap and the end of 2022.
@@ -127,11 +127,6 @@ def _operator(cohort: CohortDraft, cast: Cast) -> str:
     return cohort.staffing.operator
 
 
-def _labour_ministry(cohort: CohortDraft, cast: Cast) -> str:
-    # Titres professionnels are awarded by the ministry in charge of employment.
-    return catalogue.LABOUR if catalogue.LABOUR in cast.ids else cohort.staffing.operator
-
-
 PLAN = Plan(
     programme=catalogue.PROGRAMME.code,
     prefix="GEN",
@@ -158,7 +153,9 @@ PLAN = Plan(
         delay=10,
         retake_delay=30,
         evaluator=_operator,
-        issuer=_labour_ministry,
+        # The training organisation examines and certifies its learners; the ministry, which
+        # funds and supervises the roadmap, takes no part in the programme as EVALUATOR.
+        issuer=_operator,
         level=lambda cohort, cast: LEVELS[cohort.index % len(LEVELS)],
     ),
     # The catalogue names no French employer: placements appear once a SPONSOR takes part.

@@ -33,10 +33,11 @@ def _weekly(first: dt.date, count: int) -> tuple[dt.date, ...]:
     return tuple(first + dt.timedelta(weeks=w) for w in range(count))
 
 
+# A roll call every week or two: the eight (2023) and ten (2024) planned session days.
 SEGMENTS = (
     # The autumn 2023 sessions, the first of them at ENSAM (first graduates in November).
-    Segment("23", 10, 300, CohortMode.IN_PERSON, _weekly(dt.date(2023, 9, 4), 3), 75, 30),
-    Segment("24", 24, 700, CohortMode.BLENDED, _weekly(dt.date(2024, 1, 8), 5), 120, 40),
+    Segment("23", 10, 300, CohortMode.IN_PERSON, _weekly(dt.date(2023, 9, 4), 3), 75, 8),
+    Segment("24", 24, 700, CohortMode.BLENDED, _weekly(dt.date(2024, 1, 8), 5), 120, 10),
 )
 # What each operator teaches, as the conventions split the modules.
 MODULES = {
@@ -100,8 +101,8 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
 
 
 def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
-    # Already in a job: the pilot took students and graduates only.
-    trainee["employment_status"] = EmploymentStatus.EMPLOYEE
+    # Running their own business: neither a student, a job seeker nor an employee retraining.
+    trainee["employment_status"] = EmploymentStatus.SELF_EMPLOYED
     return "EMPLOYMENT_STATUS"
 
 

@@ -45,6 +45,9 @@ class Cast:
     programme_code: str
     pass_mark: int
     minimum_attendance: int
+    # The programme's period: delivery happens while it is ACTIVE (auth.rules.lifecycle).
+    starts_on: dt.date
+    ends_on: dt.date | None
     tracks: Mapping[str, str]
     ids: Mapping[str, int]
     names: Mapping[str, str]
@@ -68,6 +71,7 @@ class Segment:
     mode: CohortMode
     starts: tuple[dt.date, ...]
     days: int
+    # The session days each cohort plans (its roll calls): completion is attendance over them.
     sessions: int
 
 

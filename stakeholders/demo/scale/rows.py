@@ -13,7 +13,7 @@ from stakeholders.delivery.enrolling import RULE_ENGINE
 from stakeholders.delivery.enums import CohortStatus, EnrollmentStatus
 from stakeholders.demo.catalogue.entries import demo_sub
 from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan
-from stakeholders.demo.scale.stories import Story
+from stakeholders.demo.scale.stories import Story, opened_on
 from stakeholders.outcomes.enums import FollowUpKind
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "attendance_rows",
     "certificate_rows",
     "cohort_rows",
+    "contact_rows",
     "enrollment_rows",
     "follow_up_rows",
     "placement_rows",
@@ -48,9 +49,10 @@ def cohort_rows(cohorts: list[CohortDraft], cast: Cast) -> list[Row]:
             "starts_on": c.starts_on,
             "ends_on": c.ends_on,
             "capacity": c.capacity,
+            "planned_session_days": c.segment.sessions,
             # Every cohort of the demo has ended: the hub shows their results.
             "status": CohortStatus.CLOSED,
-            "created_at": at(c.starts_on - dt.timedelta(days=60)),
+            "created_at": at(opened_on(c, cast)),
             "updated_at": at(c.ends_on, 18),
         }
         for c in cohorts
@@ -61,11 +63,36 @@ def _id(cast: Cast, code: str | None) -> int | None:
     return cast.ids[code] if code else None
 
 
+# How to reach a person is kept apart, per party given it (TraineeContact).
+CONTACT = ("email", "phone")
+
+
 def trainee_rows(stories: list[Story]) -> list[Row]:
     return [
-        {**s.trainee, "created_at": at(s.applied_on), "updated_at": at(s.applied_on)}
+        {
+            **{k: v for k, v in s.trainee.items() if k not in CONTACT},
+            "created_at": at(s.applied_on),
+            "updated_at": at(s.applied_on),
+        }
         for s in stories
     ]
+
+
+def contact_rows(stories: list[Story], cast: Cast) -> list[Row]:
+    """The contact each person gave the operator that enrolled them, once per operator."""
+    rows: dict[tuple[int | None, int], Row] = {}
+    for s in stories:
+        operator = cast.ids[s.cohort.staffing.operator]
+        contact = {k: s.trainee.get(k) for k in CONTACT}
+        if (s.trainee_id, operator) in rows or not any(contact.values()):
+            continue
+        rows[(s.trainee_id, operator)] = {
+            "trainee_id": s.trainee_id,
+            "party_id": operator,
+            **contact,
+            "updated_at": at(s.applied_on),
+        }
+    return list(rows.values())
 
 
 def _of_enrollment(story: Story, cast: Cast) -> Row:
@@ -85,8 +112,10 @@ def enrollment_rows(stories: list[Story], cast: Cast, cohort_ids: dict[int, int]
 
 def _enrollment(story: Story, cast: Cast, cohort_ids: dict[int, int]) -> Row:
     staffing = story.cohort.staffing
-    decided_at = at(story.applied_on + dt.timedelta(days=1))
+    # The rule engine decides as the operator enrols the person (enrollTrainees).
+    decided_at = at(story.applied_on)
     last_change = at(story.cohort.ends_on, 18)
+    ineligible = story.status is EnrollmentStatus.INELIGIBLE
     return {
         "trainee_id": story.trainee_id,
         "cohort_id": cohort_ids[story.cohort.index],
@@ -100,7 +129,9 @@ def _enrollment(story: Story, cast: Cast, cohort_ids: dict[int, int]) -> Row:
         "decided_at": decided_at,
         "reason": story.reason,
         "created_at": at(story.applied_on),
-        "updated_at": decided_at if story.status is EnrollmentStatus.INELIGIBLE else last_change,
+        "updated_at": decided_at if ineligible else last_change,
+        # Enrolled (ELIGIBLE to ENROLLED), then COMPLETED or DROPPED: two changes after it.
+        "version": 1 if ineligible else 3,
     }
 
 
@@ -184,20 +215,28 @@ def placement_rows(stories: list[Story], cast: Cast) -> list[Row]:
 def follow_up_rows(stories: list[Story], plan: Plan, cast: Cast) -> list[Row]:
     if plan.tracking is None:
         return []
-    author, kind = plan.tracking.author, plan.tracking.kind
-    return [
-        {
-            **_of_enrollment(s, cast),
-            "placement_id": s.hire.id if s.hire else None,
-            "employer_party_id": cast.ids[s.hire.employer] if s.hire else None,
-            "author_party_id": cast.ids[author],
-            "kind": kind,
-            "observed_on": s.follow_up.observed_on,
-            "employed": s.follow_up.employed if kind is FollowUpKind.EMPLOYMENT_STATUS else None,
-            "note": s.follow_up.note,
-            "recorded_by": demo_sub(author),
-            "created_at": at(s.follow_up.observed_on, 16),
-        }
-        for s in stories
-        if s.follow_up is not None
-    ]
+    rows = []
+    kind = plan.tracking.kind
+    for s in stories:
+        if s.follow_up is None:
+            continue
+        author = s.follow_up.author or plan.tracking.author
+        # As recordFollowUp writes it: an employer's follow-up points at its own placement.
+        own = s.hire if s.hire is not None and s.hire.employer == author else None
+        rows.append(
+            {
+                **_of_enrollment(s, cast),
+                "placement_id": own.id if own else None,
+                "employer_party_id": cast.ids[own.employer] if own else None,
+                "author_party_id": cast.ids[author],
+                "kind": kind,
+                "observed_on": s.follow_up.observed_on,
+                "employed": s.follow_up.employed
+                if kind is FollowUpKind.EMPLOYMENT_STATUS
+                else None,
+                "note": s.follow_up.note,
+                "recorded_by": demo_sub(author),
+                "created_at": at(s.follow_up.observed_on, 16),
+            }
+        )
+    return rows

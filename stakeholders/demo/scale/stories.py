@@ -12,11 +12,12 @@ from stakeholders.delivery.enums import EnrollmentStatus
 from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan, Segment, scaled, weighted
 from stakeholders.outcomes.enums import ContractKind
 
-__all__ = ["Attempt", "Hire", "Story", "draft_cohorts", "tell_stories"]
+__all__ = ["Attempt", "Hire", "Story", "draft_cohorts", "opened_on", "session_days", "tell_stories"]
 
 DAY = dt.timedelta(days=1)
-# One cohort in ten keeps a roll call: attendance for all would be ten rows per enrolment.
-ROLL_CALL_EVERY = 10
+WEEK = 7 * DAY
+# How long before its start an operator opens a cohort, when the programme is running then.
+OPENED_BEFORE = 60 * DAY
 
 
 @dataclass
@@ -41,6 +42,8 @@ class FollowUpNote:
     observed_on: dt.date
     employed: bool | None
     note: str
+    # Who writes it, when not the plan's tracking author: the employer of a placed trainee.
+    author: str | None = None
 
 
 @dataclass
@@ -102,22 +105,38 @@ def _cohort(
     )
 
 
+def opened_on(cohort: CohortDraft, cast: Cast) -> dt.date:
+    """The day the operator created the cohort: some weeks before its start, but never before
+    the programme's own start (a programme takes no delivery before it is ACTIVE)."""
+    return max(cohort.starts_on - OPENED_BEFORE, cast.starts_on)
+
+
 def tell_stories(plan: Plan, cast: Cast, cohorts: list[CohortDraft]) -> list[Story]:
     """Every seat of every cohort: who sat in it and what came of it."""
     rng = random.Random(f"{plan.seed}:people")
+    # Roll calls draw from a stream of their own, so that they leave the people as they are.
+    calls = random.Random(f"{plan.seed}:roll-calls")
     taken: set[str] = set()
     stories = [
-        _story(plan, cast, rng, cohort, taken) for cohort in cohorts for _ in range(cohort.size)
+        _story(plan, cast, rng, calls, cohort, taken)
+        for cohort in cohorts
+        for _ in range(cohort.size)
     ]
     _number_certificates(stories, cast.programme_code)
     return stories
 
 
 def _story(
-    plan: Plan, cast: Cast, rng: random.Random, cohort: CohortDraft, taken: set[str]
+    plan: Plan,
+    cast: Cast,
+    rng: random.Random,
+    calls: random.Random,
+    cohort: CohortDraft,
+    taken: set[str],
 ) -> Story:
     trainee = plan.person(rng, cohort, cast, taken)
-    applied_on = cohort.starts_on - rng.randrange(7, 45) * DAY
+    # Applications come in once the cohort is open.
+    applied_on = max(cohort.starts_on - rng.randrange(7, 45) * DAY, opened_on(cohort, cast))
     story = Story(cohort, trainee, EnrollmentStatus.COMPLETED, applied_on)
     draw = rng.random()
     if draw < plan.outcomes.ineligible:
@@ -131,22 +150,28 @@ def _story(
         _sit_exam(plan, cast, rng, story)
         _hire(plan, cast, rng, story)
         _follow(plan, rng, story)
-    if cohort.index % ROLL_CALL_EVERY == 0:
-        story.roll_call = _roll_call(rng, story, cast.minimum_attendance)
+    # Every trainee admitted is called on each planned session day while enrolled: completing
+    # is judged on that attendance (stakeholders.delivery.service, _check_completion).
+    story.roll_call = _roll_call(calls, story, cast.minimum_attendance)
     return story
 
 
 def _sit_exam(plan: Plan, cast: Cast, rng: random.Random, story: Story) -> None:
+    # Tests and certificates are recorded while the programme is ACTIVE, hence by its end.
+    last_day = cast.ends_on or dt.date.max
     exam, ends_on = plan.exam, story.cohort.ends_on
     taken_on = ends_on + exam.delay * DAY
+    if taken_on > last_day:
+        return
     story.attempts.append(_attempt(rng, exam.mean, exam.spread, cast.pass_mark, taken_on))
-    if not story.attempts[0].passed and rng.random() < exam.retake:
+    retake_on = taken_on + exam.retake_delay * DAY
+    if not story.attempts[0].passed and rng.random() < exam.retake and retake_on <= last_day:
         # Those who retake have revised: the second attempt scores higher on average.
-        retake_on = taken_on + exam.retake_delay * DAY
         story.attempts.append(_attempt(rng, exam.mean + 8, exam.spread, cast.pass_mark, retake_on))
     passed = next((a for a in story.attempts if a.passed), None)
     if passed is not None:
-        story.certificate = Certified(passed, passed.taken_on + rng.randrange(3, 15) * DAY)
+        issued_on = min(passed.taken_on + rng.randrange(3, 15) * DAY, last_day)
+        story.certificate = Certified(passed, issued_on)
 
 
 def _attempt(
@@ -181,11 +206,13 @@ def _follow(plan: Plan, rng: random.Random, story: Story) -> None:
         return
     employed = story.hire is not None or rng.random() < tracking.employed_anyway
     kind = "placed" if story.hire else "employed" if employed else "unemployed"
-    story.follow_up = FollowUpNote(observed_on, employed, rng.choice(tracking.notes[kind]))
+    # The employer that hired the trainee reports on its own hire (recordFollowUp, HIRING).
+    author = story.hire.employer if story.hire else None
+    story.follow_up = FollowUpNote(observed_on, employed, rng.choice(tracking.notes[kind]), author)
 
 
 def _roll_call(rng: random.Random, story: Story, minimum: int) -> list[tuple[dt.date, bool]]:
-    days = _session_days(story.cohort)
+    days = session_days(story.cohort)
     if story.status is EnrollmentStatus.DROPPED:
         # Came for a while, missed the day they left, and were not called after.
         stayed = rng.randrange(len(days))
@@ -196,10 +223,17 @@ def _roll_call(rng: random.Random, story: Story, minimum: int) -> list[tuple[dt.
     return [(day, i not in absent) for i, day in enumerate(days)]
 
 
-def _session_days(cohort: CohortDraft) -> list[dt.date]:
+def session_days(cohort: CohortDraft) -> list[dt.date]:
+    """The cohort's planned session days: on its first weekday, spread over its weeks when it
+    runs for weeks (a weekend class, a weekly roll call), else on consecutive days."""
     sessions, days = cohort.segment.sessions, cohort.segment.days
     if sessions <= 1:
         return [cohort.starts_on]
+    weeks = (days - 1) // 7
+    if weeks >= sessions - 1:
+        return [
+            cohort.starts_on + round(i * weeks / (sessions - 1)) * WEEK for i in range(sessions)
+        ]
     step = (days - 1) / (sessions - 1)
     return [cohort.starts_on + round(i * step) * DAY for i in range(sessions)]
 

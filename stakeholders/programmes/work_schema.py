@@ -1,0 +1,367 @@
+"""The work of a programme: responsibilities and escalations, their root fields and mutations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+
+from auth.errors import Forbidden
+from stakeholders.common.loading import fetch_page
+from stakeholders.common.mutations import mutate_node, run_mutation
+from stakeholders.common.relay import After, Connection, First, page_request, to_connection
+from stakeholders.common.resolvers import Info
+from stakeholders.programmes import loaders as ld
+from stakeholders.programmes import repository as repo
+from stakeholders.programmes import work_service
+from stakeholders.programmes.enums import ResponsibilityStatus
+from stakeholders.programmes.filters import EscalationFilter, ResponsibilityFilter
+from stakeholders.programmes.models import Programme as ProgrammeModel
+from stakeholders.programmes.schema import (
+    ProgrammeCode,
+    optional_id,
+    own_or_named_party,
+    programme_by_id,
+    programme_id_by_code,
+    programme_target,
+)
+from stakeholders.programmes.types import (
+    Assignee,
+    DueBefore,
+    EscalationStatuses,
+    Overdue,
+    ResponsibilityStatuses,
+)
+from stakeholders.programmes.work_types import Escalation, Responsibility
+from stakeholders.writes import get_for_update
+
+__all__ = ["WorkMutation", "WorkQuery"]
+
+VERSION = "The version you last read; a stale one is refused with CONFLICT."
+
+
+@strawberry.input(description="A duty for a participant of the programme.")
+class AssignResponsibilityInput:
+    programme_id: strawberry.ID = strawberry.field(
+        description="Global ID of the programme, DRAFT or ACTIVE."
+    )
+    assignee_code: str = strawberry.field(
+        description="Code of the party that will hold the duty; it must take part in the programme."
+    )
+    title: str = strawberry.field(description="What is to be done, in a line; 1-300 characters.")
+    description: str = strawberry.field(
+        default="", description="Details; at most 4,000 characters."
+    )
+    due_on: dt.date | None = strawberry.field(
+        default=None, description="Day it is due; once past, an open duty is overdue."
+    )
+    agreement_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global ID of the agreement of the same programme it carries out, if any.",
+    )
+
+
+@strawberry.input(description="A progress report by the assignee.")
+class UpdateResponsibilityProgressInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the responsibility.")
+    version: int = strawberry.field(description=VERSION)
+    status: ResponsibilityStatus | None = strawberry.field(
+        default=None,
+        description="New status, if it changes; not CANCELLED (the owner cancels). DONE without "
+        "a progress sets it to 100.",
+    )
+    progress: int | None = strawberry.field(
+        default=None,
+        description="Progress in percent, 0-100; kept when omitted; 100 with DONE.",
+    )
+    note: str = strawberry.field(
+        default="",
+        description="What the assignee reports, at most 4,000 characters. Send at least a "
+        "status, a progress or a note.",
+    )
+
+
+@strawberry.input(description="Cancel a responsibility, with the reason.")
+class CancelResponsibilityInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the responsibility.")
+    version: int = strawberry.field(description=VERSION)
+    reason: str = strawberry.field(description="Why it is cancelled; 1-4,000 characters.")
+
+
+@strawberry.input(description="A difficulty to report; goes to the programme's owner by default.")
+class RaiseEscalationInput:
+    programme_id: strawberry.ID = strawberry.field(
+        description="Global ID of the programme concerned."
+    )
+    subject: str = strawberry.field(description="The difficulty in a line; 1-300 characters.")
+    description: str = strawberry.field(
+        default="", description="The difficulty in detail; at most 4,000 characters."
+    )
+    responsibility_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global ID of the responsibility of this programme it is about, if any.",
+    )
+    addressed_to_code: str | None = strawberry.field(
+        default=None,
+        description="Code of the party it goes to, another participant; defaults to the "
+        "programme's owner.",
+    )
+    raised_by_code: str | None = strawberry.field(
+        default=None,
+        description="Code of the raising party, yours or one below it, taking part in the "
+        "programme; defaults to your own party.",
+    )
+
+
+@strawberry.input(description="Acknowledge an escalation addressed to you.")
+class AcknowledgeEscalationInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the escalation.")
+    version: int = strawberry.field(description=VERSION)
+
+
+@strawberry.input(description="Resolve an escalation addressed to you.")
+class ResolveEscalationInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the escalation.")
+    version: int = strawberry.field(description=VERSION)
+    resolution: str = strawberry.field(description="How it was resolved; 1-4,000 characters.")
+
+
+@strawberry.type(description="The responsibility changed.")
+class ResponsibilityPayload:
+    responsibility: Responsibility = strawberry.field(description="As now stored.")
+
+
+@strawberry.type(description="The escalation changed.")
+class EscalationPayload:
+    escalation: Escalation = strawberry.field(description="As now stored.")
+
+
+@strawberry.type
+class WorkQuery:
+    @strawberry.field(description="Responsibilities you may see, across programmes.")
+    async def responsibilities(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        programme: ProgrammeCode = None,
+        assignee: Assignee = None,
+        status: ResponsibilityStatuses = None,
+        overdue: Overdue = None,
+        due_before: DueBefore = None,
+    ) -> Connection[Responsibility] | None:
+        request = page_request(first, after, info.context.max_page_size)
+        row_filter = await ResponsibilityFilter.build(info, assignee, status, overdue, due_before)
+        table = repo.RESPONSIBILITIES
+        stmt = repo.readable_responsibilities(info.context.principal)
+        stmt = stmt.where(*row_filter.clauses(table))
+        programme_id = await programme_id_by_code(info, programme)
+        if programme_id is not None:
+            stmt = stmt.where(table.c.programme_id == programme_id)
+        page = await fetch_page(info.context.loaders, stmt, table, request)
+        return to_connection(page, Responsibility.from_row)
+
+    @strawberry.field(description="Escalations you raised, received or oversee.")
+    async def escalations(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        programme: ProgrammeCode = None,
+        status: EscalationStatuses = None,
+    ) -> Connection[Escalation] | None:
+        request = page_request(first, after, info.context.max_page_size)
+        table = repo.ESCALATIONS
+        stmt = repo.readable_escalations(info.context.principal)
+        stmt = stmt.where(*EscalationFilter.of(status).clauses(table))
+        programme_id = await programme_id_by_code(info, programme)
+        if programme_id is not None:
+            stmt = stmt.where(table.c.programme_id == programme_id)
+        page = await fetch_page(info.context.loaders, stmt, table, request)
+        return to_connection(page, Escalation.from_row)
+
+
+@strawberry.type
+class WorkMutation:
+    @strawberry.mutation(description="Assign a responsibility to a participant.")
+    async def assign_responsibility(
+        self,
+        info: Info,
+        input: Annotated[
+            AssignResponsibilityInput,
+            strawberry.argument(
+                description="The duty: programme, assignee, title, and optionally details, due "
+                "day, agreement."
+            ),
+        ],
+    ) -> ResponsibilityPayload | None:
+        ctx = info.context
+        pk, row = await programme_by_id(info, input.programme_id, "programmeId")
+        assignee = await own_or_named_party(info, input.assignee_code, "assigneeCode")
+        agreement = optional_id(input.agreement_id, "Agreement", "agreementId")
+
+        async def work() -> Any:
+            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            return await work_service.assign_responsibility(
+                ctx.session,
+                ctx.principal,
+                programme=programme,
+                assignee_party_id=assignee,
+                title=input.title,
+                description=input.description,
+                due_on=input.due_on,
+                agreement_id=agreement,
+            )
+
+        created = await run_mutation(ctx, "assignResponsibility", programme_target(row), work)
+        return ResponsibilityPayload(responsibility=Responsibility.from_row(created))
+
+    @strawberry.mutation(description="Report progress on a responsibility your party holds.")
+    async def update_responsibility_progress(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateResponsibilityProgressInput,
+            strawberry.argument(
+                description="The report: responsibility, version, and a new status, progress or "
+                "note."
+            ),
+        ],
+    ) -> ResponsibilityPayload | None:
+        ctx = info.context
+        updated = await mutate_node(
+            ctx,
+            "updateResponsibilityProgress",
+            input.id,
+            "Responsibility",
+            ld.ResponsibilityByIdLoader,
+            lambda pk: work_service.update_progress(
+                ctx.session,
+                ctx.principal,
+                responsibility_id=pk,
+                version=input.version,
+                status=input.status,
+                progress=input.progress,
+                note=input.note,
+            ),
+        )
+        return ResponsibilityPayload(responsibility=Responsibility.from_row(updated))
+
+    @strawberry.mutation(description="Cancel a responsibility of a programme you own.")
+    async def cancel_responsibility(
+        self,
+        info: Info,
+        input: Annotated[
+            CancelResponsibilityInput,
+            strawberry.argument(
+                description="The responsibility to cancel, its version and the reason."
+            ),
+        ],
+    ) -> ResponsibilityPayload | None:
+        ctx = info.context
+        updated = await mutate_node(
+            ctx,
+            "cancelResponsibility",
+            input.id,
+            "Responsibility",
+            ld.ResponsibilityByIdLoader,
+            lambda pk: work_service.cancel_responsibility(
+                ctx.session,
+                ctx.principal,
+                responsibility_id=pk,
+                version=input.version,
+                reason=input.reason,
+            ),
+        )
+        return ResponsibilityPayload(responsibility=Responsibility.from_row(updated))
+
+    @strawberry.mutation(description="Report a difficulty, by default to the programme's owner.")
+    async def raise_escalation(
+        self,
+        info: Info,
+        input: Annotated[
+            RaiseEscalationInput,
+            strawberry.argument(
+                description="The difficulty: programme, subject, and optionally details and "
+                "addressee."
+            ),
+        ],
+    ) -> EscalationPayload | None:
+        ctx = info.context
+        pk, row = await programme_by_id(info, input.programme_id, "programmeId")
+        raiser = await own_or_named_party(info, input.raised_by_code, "raisedByCode")
+        addressee = (
+            await own_or_named_party(info, input.addressed_to_code, "addressedToCode")
+            if input.addressed_to_code
+            else (row.owner_party_id if row is not None else None)
+        )
+        responsibility = optional_id(input.responsibility_id, "Responsibility", "responsibilityId")
+
+        async def work() -> Any:
+            if raiser not in ctx.principal.subtree:
+                raise Forbidden("you may raise escalations for your own party subtree only")
+            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            return await work_service.raise_escalation(
+                ctx.session,
+                ctx.principal,
+                programme=programme,
+                raised_by_party_id=raiser,
+                addressed_to_party_id=addressee or programme.owner_party_id,
+                responsibility_id=responsibility,
+                subject=input.subject,
+                description=input.description,
+            )
+
+        created = await run_mutation(ctx, "raiseEscalation", programme_target(row), work)
+        return EscalationPayload(escalation=Escalation.from_row(created))
+
+    @strawberry.mutation(description="Acknowledge an escalation addressed to your party.")
+    async def acknowledge_escalation(
+        self,
+        info: Info,
+        input: Annotated[
+            AcknowledgeEscalationInput,
+            strawberry.argument(description="The escalation to acknowledge and its version."),
+        ],
+    ) -> EscalationPayload | None:
+        ctx = info.context
+        updated = await mutate_node(
+            ctx,
+            "acknowledgeEscalation",
+            input.id,
+            "Escalation",
+            ld.EscalationByIdLoader,
+            lambda pk: work_service.acknowledge_escalation(
+                ctx.session, ctx.principal, escalation_id=pk, version=input.version
+            ),
+        )
+        return EscalationPayload(escalation=Escalation.from_row(updated))
+
+    @strawberry.mutation(description="Resolve an escalation addressed to your party.")
+    async def resolve_escalation(
+        self,
+        info: Info,
+        input: Annotated[
+            ResolveEscalationInput,
+            strawberry.argument(
+                description="The escalation to resolve, its version and the resolution."
+            ),
+        ],
+    ) -> EscalationPayload | None:
+        ctx = info.context
+        updated = await mutate_node(
+            ctx,
+            "resolveEscalation",
+            input.id,
+            "Escalation",
+            ld.EscalationByIdLoader,
+            lambda pk: work_service.resolve_escalation(
+                ctx.session,
+                ctx.principal,
+                escalation_id=pk,
+                version=input.version,
+                resolution=input.resolution,
+            ),
+        )
+        return EscalationPayload(escalation=Escalation.from_row(updated))
