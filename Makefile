@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CODE := auth gateway schema stakeholders tests bench alembic/env.py
+CODE := auth gateway schema stakeholders demo tests bench alembic/env.py
 
 .PHONY: run test bench schema clean
 

@@ -12,10 +12,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bench.statements import StatementLog
+from demo.loader import load_demo
 from gateway.db import Database, create_engine
 from gateway.migrations import upgrade_connection
 from stakeholders.delivery.models import Enrollment
-from stakeholders.demo.loader import load_demo
 
 __all__ = ["BenchDatabase", "postgresql_database", "sqlite_database"]
 

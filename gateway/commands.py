@@ -73,8 +73,8 @@ def db_current(_: argparse.Namespace) -> int:
 
 
 async def demo_load(args: argparse.Namespace) -> int:
+    from demo.loader import load_demo
     from gateway.db import Database
-    from stakeholders.demo.loader import load_demo
 
     database = Database.from_url(get_settings().database_url)
     try:

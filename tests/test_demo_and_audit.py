@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from demo.loader import load_demo
 from stakeholders.audit.models import AuditEvent
 from stakeholders.audit.service import verify_chain
-from stakeholders.demo.loader import load_demo
 from stakeholders.programmes.models import Programme
 
 PROGRAMMES = "{ programmes { totalCount edges { node { code owner { kind } } } } }"
@@ -97,9 +97,9 @@ async def test_only_auditors_and_actors_read_the_trail(session, client_for):
 
 def test_the_catalogue_rules_speak_the_rule_engine_vocabulary():
     # A mechanical rule with a value outside its enum would refuse every applicant.
+    from demo.catalogue import PROGRAMMES
     from stakeholders.delivery.enrolling import MECHANICAL
     from stakeholders.delivery.enums import EducationLevel, EmploymentStatus
-    from stakeholders.demo.catalogue import PROGRAMMES
 
     vocabulary = {
         "EDUCATION_LEVEL": {e.value for e in EducationLevel},

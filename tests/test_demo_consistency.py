@@ -31,12 +31,12 @@ from auth.policy import can_read_row, may
 from auth.principal import Principal
 from auth.roles import ROLE_PARTY_KINDS, PartyKind, Role
 from auth.tokens import TokenClaims
+from demo.catalogue.entries import demo_sub
+from demo.loader import load_demo
 from stakeholders.audit.models import AuditEvent
 from stakeholders.delivery.enrolling import RULE_ENGINE, mechanical_verdict
 from stakeholders.delivery.enums import EnrollmentStatus
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
-from stakeholders.demo.catalogue.entries import demo_sub
-from stakeholders.demo.loader import load_demo
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.models import Party
 from stakeholders.parties.repository import subtree_of

@@ -8,11 +8,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from demo.loader import load_demo
+from demo.scale import TABLES
 from stakeholders.audit.models import AuditEvent
 from stakeholders.audit.service import verify_chain
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee
-from stakeholders.demo.loader import load_demo
-from stakeholders.demo.scale import TABLES
 from stakeholders.outcomes.models import Assessment, Certificate
 from stakeholders.programmes.models import Programme
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from demo.scale import chinese, french, moroccan, people, vietnamese
 from stakeholders.common.relay import MAX_KEY, decode_global_id, page_request, to_global_id
 from stakeholders.delivery.enrolling import trainee_key
 from stakeholders.delivery.models import Enrollment, Trainee
-from stakeholders.demo.scale import chinese, french, moroccan, people, vietnamese
 from stakeholders.errors import BadInput, NotFound
 from stakeholders.validation import check_country, check_national_id
 from tests.factories import World, build_world

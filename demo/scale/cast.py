@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.roles import PartyKind
+from demo.scale.plan import Cast
 from stakeholders.db import table_of
-from stakeholders.demo.scale.plan import Cast
 from stakeholders.parties.models import Party
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Participant, Programme

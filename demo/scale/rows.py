@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from demo.catalogue.entries import demo_sub
+from demo.scale.plan import Cast, CohortDraft, Plan
+from demo.scale.stories import Story, opened_on
 from stakeholders.delivery.enrolling import RULE_ENGINE
 from stakeholders.delivery.enums import CohortStatus, EnrollmentStatus
-from stakeholders.demo.catalogue.entries import demo_sub
-from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan
-from stakeholders.demo.scale.stories import Story, opened_on
 from stakeholders.outcomes.enums import FollowUpKind
 
 __all__ = [

@@ -16,14 +16,14 @@ from sqlalchemy import Table, distinct, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
+from demo.scale import binh_dinh, chongqing, grande_ecole, jobintech, rows
+from demo.scale.cast import read_cast
+from demo.scale.plan import Cast, CohortDraft, Plan
+from demo.scale.stories import Story, draft_cohorts, tell_stories
 from stakeholders.audit.service import record
 from stakeholders.common.relay import to_global_id
 from stakeholders.db import table_of
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
-from stakeholders.demo.scale import binh_dinh, chongqing, grande_ecole, jobintech, rows
-from stakeholders.demo.scale.cast import read_cast
-from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan
-from stakeholders.demo.scale.stories import Story, draft_cohorts, tell_stories
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 
 __all__ = ["PLANS", "TABLES", "Counted", "Target", "load_full"]

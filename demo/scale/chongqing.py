@@ -7,11 +7,10 @@ import datetime as dt
 import random
 from typing import Any
 
-from stakeholders.delivery.enums import CohortMode, EducationLevel, EmploymentStatus, Gender
-from stakeholders.demo.catalogue import chongqing as catalogue
-from stakeholders.demo.scale import chinese
-from stakeholders.demo.scale.people import birth_date, gender, unique
-from stakeholders.demo.scale.plan import (
+from demo.catalogue import chongqing as catalogue
+from demo.scale import chinese
+from demo.scale.people import birth_date, gender, unique
+from demo.scale.plan import (
     Cast,
     CohortDraft,
     Exam,
@@ -21,6 +20,7 @@ from stakeholders.demo.scale.plan import (
     Staffing,
     weighted,
 )
+from stakeholders.delivery.enums import CohortMode, EducationLevel, EmploymentStatus, Gender
 from stakeholders.programmes.enums import ParticipantRole
 
 __all__ = ["PLAN"]

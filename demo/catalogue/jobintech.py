@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from auth.roles import PartyKind
-from stakeholders.demo.catalogue.entries import (
+from demo.catalogue.entries import (
     AgreementEntry,
     EscalationEntry,
     ParticipantEntry,

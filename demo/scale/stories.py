@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from demo.scale.plan import Cast, CohortDraft, Plan, Segment, scaled, weighted
 from stakeholders.delivery.enums import EnrollmentStatus
-from stakeholders.demo.scale.plan import Cast, CohortDraft, Plan, Segment, scaled, weighted
 from stakeholders.outcomes.enums import ContractKind
 
 __all__ = ["Attempt", "Hire", "Story", "draft_cohorts", "opened_on", "session_days", "tell_stories"]

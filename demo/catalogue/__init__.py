@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from stakeholders.demo.catalogue import binh_dinh, chongqing, grande_ecole, jobintech
-from stakeholders.demo.catalogue.entries import PartyEntry, ProgrammeEntry
+from demo.catalogue import binh_dinh, chongqing, grande_ecole, jobintech
+from demo.catalogue.entries import PartyEntry, ProgrammeEntry
 
 __all__ = ["PARTIES", "PROGRAMMES"]
 

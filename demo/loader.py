@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
-from stakeholders.audit.service import record, snapshot
-from stakeholders.demo.catalogue import PARTIES, PROGRAMMES
-from stakeholders.demo.catalogue.entries import (
+from demo.catalogue import PARTIES, PROGRAMMES
+from demo.catalogue.entries import (
     AgreementEntry,
     EscalationEntry,
     PartyEntry,
@@ -20,7 +19,8 @@ from stakeholders.demo.catalogue.entries import (
     ResponsibilityEntry,
     demo_sub,
 )
-from stakeholders.demo.scale import load_full
+from demo.scale import load_full
+from stakeholders.audit.service import record, snapshot
 from stakeholders.parties.models import Party
 from stakeholders.parties.repository import path_of
 from stakeholders.programmes.models import (
@@ -93,7 +93,7 @@ async def load_demo(
     Parties are keyed by code and a programme (with everything under it) is created only when
     its code is new, so a second run adds nothing. `full` then adds the programmes' delivery
     (cohorts, trainees, enrolments and their outcomes) at the real sizes times `factor`, to
-    programmes that have none yet (see stakeholders.demo.scale).
+    programmes that have none yet (see demo.scale).
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")

@@ -7,11 +7,10 @@ import datetime as dt
 import random
 from typing import Any
 
-from stakeholders.delivery.enums import CohortMode, EducationLevel, EmploymentStatus, Gender
-from stakeholders.demo.catalogue import binh_dinh as catalogue
-from stakeholders.demo.scale import vietnamese
-from stakeholders.demo.scale.people import ascii_handle, birth_date, email, gender, unique
-from stakeholders.demo.scale.plan import (
+from demo.catalogue import binh_dinh as catalogue
+from demo.scale import vietnamese
+from demo.scale.people import ascii_handle, birth_date, email, gender, unique
+from demo.scale.plan import (
     Cast,
     CohortDraft,
     Exam,
@@ -22,6 +21,7 @@ from stakeholders.demo.scale.plan import (
     Tracking,
     weighted,
 )
+from stakeholders.delivery.enums import CohortMode, EducationLevel, EmploymentStatus, Gender
 from stakeholders.outcomes.enums import FollowUpKind
 from stakeholders.programmes.enums import ParticipantRole
 
