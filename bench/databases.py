@@ -9,13 +9,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
+from auth.roles import PartyKind
 from bench.statements import StatementLog
 from demo.loader import load_demo
 from gateway.db import Database, create_engine
 from gateway.migrations import upgrade_connection
 from stakeholders.delivery.models import Enrollment
+from stakeholders.parties.models import Party
+from stakeholders.parties.repository import path_of
+from stakeholders.programmes.models import Participant, Programme
 
 __all__ = ["BenchDatabase", "postgresql_database", "sqlite_database"]
 
@@ -38,12 +47,32 @@ class BenchDatabase:
             await connection.run_sync(upgrade_connection)
         async with self.database.sessions() as session, session.begin():
             await load_demo(session, scale="full", factor=factor)
+            await _supervise_everything(session)
         async with self.database.engine.begin() as connection:
             # Fresh tables have no statistics: without them the planner guesses, badly.
             await connection.execute(text("ANALYZE"))
         self.build_seconds = time.perf_counter() - started
         async with self.database.sessions() as session:
             self.enrollments = int(await session.scalar(select(func.count(Enrollment.id))) or 0)
+
+
+# Auditors read only what their party supervises: the bench's reader of everything is a
+# (fictitious) inspectorate supervising the four programmes, so that one read covers them all.
+BENCH_SUPERVISOR = "BENCH-INSPECTORATE"
+
+
+async def _supervise_everything(session: AsyncSession) -> None:
+    party = Party(
+        code=BENCH_SUPERVISOR,
+        name="Bench inspectorate",
+        kind=PartyKind.MINISTRY,
+        country="FR",
+        path=path_of(None, BENCH_SUPERVISOR),
+    )
+    session.add(party)
+    await session.flush()
+    for programme_id in await session.scalars(select(Programme.id)):
+        session.add(Participant(programme_id=programme_id, party_id=party.id, role="SUPERVISOR"))
 
 
 def _bench_database(name: str, engine: AsyncEngine) -> BenchDatabase:

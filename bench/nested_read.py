@@ -63,7 +63,7 @@ class Caller:
 
 
 CALLERS = (
-    Caller("auditor", "CQ-HRSS", "auditor", None),
+    Caller("auditor", "BENCH-INSPECTORATE", "auditor", None),
     Caller("coordinator BD-PPC", "BD-PPC", "coordinator", "BD-PPC"),
 )
 
