@@ -34,7 +34,7 @@ from stakeholders.delivery.importing import district_ids
 from stakeholders.delivery.models import Cohort as CohortModel
 from stakeholders.delivery.types import Cohort, Enrollment, Trainee
 from stakeholders.errors import BadInput
-from stakeholders.parties.schema import party_id_by_code
+from stakeholders.parties.schema import optional_party_id
 from stakeholders.programmes.loaders import ProgrammeByCodeLoader, ProgrammeByIdLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import ProgrammeCode
@@ -231,10 +231,6 @@ class EnrollmentPayload:
 MAX_ROWS = 1000
 
 
-async def _party_id(info: Info, code: str | None, field: str) -> int | None:
-    return None if code is None else await party_id_by_code(info, code, field)
-
-
 async def _specs(info: Info, rows: list[TraineeInput]) -> list[enrolling.TraineeSpec]:
     if not 1 <= len(rows) <= MAX_ROWS:
         raise BadInput(f"send 1 to {MAX_ROWS} trainees at a time", field="trainees")
@@ -337,14 +333,14 @@ class DeliveryMutation:
         ctx = info.context
         pk = expect_global_id(input.programme_id, "Programme", field="programmeId")
         visible = await ctx.loaders.get(ProgrammeByIdLoader).load(pk)
-        operator = await _party_id(
+        operator = await optional_party_id(
             info, input.operator_code or ctx.principal.party_code, "operatorCode"
         )
         spec = service.CohortSpec(
             code=input.code,
             operator_party_id=operator or 0,
-            host_party_id=await _party_id(info, input.host_code, "hostCode"),
-            district_party_id=await _party_id(info, input.district_code, "districtCode"),
+            host_party_id=await optional_party_id(info, input.host_code, "hostCode"),
+            district_party_id=await optional_party_id(info, input.district_code, "districtCode"),
             mode=input.mode,
             modules=input.modules,
             starts_on=input.starts_on,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from auth.errors import Unauthenticated
 from auth.roles import PartyKind
 from stakeholders.common.loading import fetch_page
 from stakeholders.common.relay import After, Connection, First, page_request, to_connection
@@ -15,7 +16,7 @@ from stakeholders.parties.repository import PARTIES, readable_parties
 from stakeholders.parties.types import Info, Party
 from stakeholders.validation import check_country
 
-__all__ = ["PartyQuery", "party_id_by_code"]
+__all__ = ["PartyQuery", "optional_party_id", "own_or_named_party", "party_id_by_code"]
 
 
 async def party_id_by_code(info: Info, code: str, field: str) -> int:
@@ -24,6 +25,19 @@ async def party_id_by_code(info: Info, code: str, field: str) -> int:
     if row is None:
         raise BadInput(f"no party has the code {code!r}", field=field)
     return int(row.id)
+
+
+async def optional_party_id(info: Info, code: str | None, field: str) -> int | None:
+    """The id of the party an optional input names; None when it names none."""
+    return None if code is None else await party_id_by_code(info, code, field)
+
+
+async def own_or_named_party(info: Info, code: str | None, field: str) -> int:
+    """The id of the party an input names, defaulting to the caller's own party."""
+    code = code or info.context.principal.party_code
+    if code is None:
+        raise Unauthenticated(f"sign in, or name the party in {field}")
+    return await party_id_by_code(info, code, field)
 
 
 @strawberry.type

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import Row
 
-from auth.errors import Unauthenticated
 from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import Facts, run_mutation
 from stakeholders.common.relay import (
@@ -23,7 +22,7 @@ from stakeholders.common.relay import (
 from stakeholders.common.resolvers import Info
 from stakeholders.common.scalars import MinorUnits
 from stakeholders.errors import BadInput
-from stakeholders.parties.schema import party_id_by_code
+from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes import loaders as ld
 from stakeholders.programmes import repository as repo
 from stakeholders.programmes import service
@@ -44,7 +43,6 @@ __all__ = [
     "ProgrammeMutation",
     "ProgrammeQuery",
     "optional_id",
-    "own_or_named_party",
     "programme_by_id",
     "programme_id_by_code",
     "programme_target",
@@ -257,14 +255,6 @@ class ProgrammePayload:
 @strawberry.type(description="The agreement changed.")
 class AgreementPayload:
     agreement: Agreement = strawberry.field(description="The agreement as now stored.")
-
-
-async def own_or_named_party(info: Info, code: str | None, field: str) -> int:
-    """The id of the party `code`, defaulting to the caller's own party."""
-    code = code or info.context.principal.party_code
-    if code is None:
-        raise Unauthenticated(f"sign in, or name the party in {field}")
-    return await party_id_by_code(info, code, field)
 
 
 async def programme_by_id(info: Info, global_id: str, field: str) -> tuple[int, Row[Any] | None]:

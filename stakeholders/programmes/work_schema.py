@@ -12,6 +12,7 @@ from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import mutate_node, run_mutation
 from stakeholders.common.relay import After, Connection, First, page_request, to_connection
 from stakeholders.common.resolvers import Info
+from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes import loaders as ld
 from stakeholders.programmes import repository as repo
 from stakeholders.programmes import work_service
@@ -21,7 +22,6 @@ from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
     ProgrammeCode,
     optional_id,
-    own_or_named_party,
     programme_by_id,
     programme_id_by_code,
     programme_target,
