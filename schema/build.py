@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLObjectType
 from strawberry.extensions import (
     MaxAliasesLimiter,
     ParserCache,
@@ -71,6 +71,26 @@ def _definitions(schema: strawberry.Schema) -> list[StrawberryObjectDefinition]:
     ]
 
 
+FEDERATION_WORDS = {
+    ("_Service", "sdl"): "This subgraph's SDL, for the federation gateway's composition.",
+    ("Query", "_entities", "representations"): (
+        "Entity references ({__typename, id}) the gateway resolves through this subgraph."
+    ),
+}
+
+
+def _describe_federation(schema: AccordSchema) -> AccordSchema:
+    """strawberry's own federation fields come undescribed; a client looks at them too."""
+    graphql = schema._schema
+    service = graphql.type_map["_Service"]
+    query = graphql.query_type
+    assert isinstance(service, GraphQLObjectType) and query is not None
+    service.fields["sdl"].description = FEDERATION_WORDS[("_Service", "sdl")]
+    representations = query.fields["_entities"].args["representations"]
+    representations.description = FEDERATION_WORDS[("Query", "_entities", "representations")]
+    return schema
+
+
 def build_schema(*, max_depth: int = 12, max_aliases: int = 30) -> AccordSchema:
     """Build the schema; raises PolicyError when a type or field lacks a rule."""
     options: dict[str, Any] = {
@@ -85,13 +105,15 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30) -> AccordSchema:
     # their fields, which the real build below turns into resolvers.
     draft = AccordSchema(**options)
     apply_policy(_definitions(draft), draft.config.name_converter.get_graphql_name)
-    return AccordSchema(
-        **options,
-        extensions=[
-            UnitOfWork,
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
-            ParserCache,
-            ValidationCache,
-        ],
+    return _describe_federation(
+        AccordSchema(
+            **options,
+            extensions=[
+                UnitOfWork,
+                lambda: QueryDepthLimiter(max_depth=max_depth),
+                lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+                ParserCache,
+                ValidationCache,
+            ],
+        )
     )
