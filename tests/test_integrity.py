@@ -28,7 +28,7 @@ from tests.delivery_factories import (
     follow_up,
     mark_attendance,
 )
-from tests.factories import World, add_participant, build_world, create_party
+from tests.factories import World, add_participant, build_world, create_party, create_programme
 
 ENROLL = """
 mutation($c: ID!, $rows: [TraineeInput!]!) { enrollTrainees(input: {cohortId: $c, trainees: $rows})
@@ -449,3 +449,26 @@ async def test_the_operator_moves_its_cohort_through_its_life(session, client_fo
     }
     assert _code(stale) == "CONFLICT"
     assert stale["errors"][0]["extensions"]["stored_version"] == 4
+
+
+async def test_an_auditor_reads_the_contact_given_within_what_it_supervises(
+    session, client_for, world
+):
+    # given: a person trained by OP-1 here, and later by OP-2 in a programme MIN does not own
+    other = await create_programme(session, world.foreign_ministry, code="PROG-FR")
+    await add_participant(session, other, world.other_operator, ParticipantRole.OPERATOR)
+    trainee = await create_trainee(session)
+    await enroll(session, trainee, await create_cohort(session, world.programme, world.operator))
+    await enroll(session, trainee, await create_cohort(session, other, world.other_operator))
+    await session.commit()
+    contact = await session.scalar(
+        select(TraineeContact).where(TraineeContact.party_id == world.other_operator.id)
+    )
+    contact.email = "given-to-op2@example.fr"
+    await session.commit()
+    # when
+    body = await client_for("MIN", "auditor").execute(
+        TRAINEE, id=to_global_id("Trainee", trainee.id)
+    )
+    # then: the contact given to the operator of the supervised programme, not the latest
+    assert body["data"]["node"]["email"] == f"trainee{trainee.id}@example.vn"

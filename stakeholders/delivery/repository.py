@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from auth.principal import Principal
 from auth.roles import Role
@@ -29,9 +29,9 @@ COHORTS = table_of(Cohort)
 TRAINEES = table_of(Trainee)
 ENROLLMENTS = table_of(Enrollment)
 CONTACTS = table_of(TraineeContact)
-# Those who may read a person's contact without having been given one: the district checking
-# eligibility and the auditors supervising the programme see the latest contact given.
-ANY_CONTACT_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.AUDITOR})
+# The district of residence checks eligibility for any programme: it reads the latest contact
+# the person gave, whoever was given it.
+ANY_CONTACT_ROLES = frozenset({Role.DISTRICT_OFFICER})
 
 
 def _enrolled_where(column: str) -> DerivedFact:
@@ -78,10 +78,20 @@ def readable_enrollments(principal: Principal) -> Select[Any]:
 
 
 def readable_contacts(principal: Principal) -> Select[Any]:
-    """Contacts kept by the caller's own parties; every contact for those who may read any.
+    """Contacts kept by the caller's own parties, plus those a caller who was given none may
+    read: any, for the district of residence; for auditors, those given to the operators of
+    the programmes they supervise.
 
     Only read behind Trainee.email/phone, whose field rule has decided the person is the
     caller's to contact: this select decides whose contact they read."""
     if principal.has_any_role(ANY_CONTACT_ROLES):
         return select(CONTACTS)
-    return select(CONTACTS).where(CONTACTS.c.party_id.in_(sorted(principal.subtree)))
+    own = CONTACTS.c.party_id.in_(sorted(principal.subtree))
+    if not principal.has_any_role(frozenset({Role.AUDITOR})):
+        return select(CONTACTS).where(own)
+    supervised = exists().where(
+        ENROLLMENTS.c.trainee_id == CONTACTS.c.trainee_id,
+        ENROLLMENTS.c.operator_party_id == CONTACTS.c.party_id,
+        ENROLLMENTS.c.programme_id.in_(sorted(principal.supervised_programmes)),
+    )
+    return select(CONTACTS).where(or_(own, supervised))
