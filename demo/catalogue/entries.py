@@ -1,9 +1,12 @@
-"""The shapes of catalogue entries: plain frozen records, referring to parties by code."""
+"""The shapes of catalogue entries: plain frozen records, referring to parties by code.
+
+The catalogue's TOML files use these field names as their keys (demo/catalogue/reading.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,14 +32,7 @@ __all__ = [
     "UpdateEntry",
     "demo_sub",
     "target",
-    "utc",
-    "yearly_targets",
 ]
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
-    """A timezone-aware UTC instant."""
-    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
 
 
 def demo_sub(party_code: str) -> str:
@@ -47,13 +43,6 @@ def demo_sub(party_code: str) -> str:
 def target(metric: TargetMetric, start: str, end: str, value: int) -> Mapping[str, Any]:
     """A target document as the Programme model stores it (ISO dates, camelCase keys)."""
     return {"metric": metric.value, "periodStart": start, "periodEnd": end, "value": value}
-
-
-def yearly_targets(
-    metric: TargetMetric, years: Iterable[int], value: int
-) -> tuple[Mapping[str, Any], ...]:
-    """The same target for each calendar year."""
-    return tuple(target(metric, f"{y}-01-01", f"{y}-12-31", value) for y in years)
 
 
 @dataclass(frozen=True)
