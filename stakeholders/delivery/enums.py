@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 __all__ = [
+    "OPEN_COHORTS",
     "CohortMode",
     "CohortStatus",
     "EducationLevel",
@@ -26,6 +27,10 @@ class CohortStatus(enum.StrEnum):
     RUNNING = "RUNNING"
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
+
+
+# Cohorts that still take enrolments and attendance.
+OPEN_COHORTS = (CohortStatus.PLANNED, CohortStatus.OPEN, CohortStatus.RUNNING)
 
 
 class Gender(enum.StrEnum):

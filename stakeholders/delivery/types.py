@@ -17,6 +17,7 @@ from stakeholders.common.relay import After, Connection, First, Node, to_global_
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
 from stakeholders.delivery import loaders as ld
 from stakeholders.delivery.enums import (
+    OPEN_COHORTS,
     CohortMode,
     CohortStatus,
     EducationLevel,
@@ -223,7 +224,7 @@ class Cohort(Node, Entity):
     @strawberry.field(description="What the policy lets you do to it now.")
     def viewer_can(self, info: Info) -> CohortActions:
         principal = info.context.principal
-        open_ = self.status in (CohortStatus.PLANNED, CohortStatus.OPEN, CohortStatus.RUNNING)
+        open_ = self.status in OPEN_COHORTS
         return CohortActions(
             enroll_trainees=open_ and may(principal, "enrollTrainees", self),
             update_cohort_status=open_ and may(principal, "updateCohortStatus", self),

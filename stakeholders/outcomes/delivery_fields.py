@@ -13,7 +13,7 @@ from stakeholders.common.extending import add_field
 from stakeholders.common.loading import Join
 from stakeholders.common.relay import After, Connection, First
 from stakeholders.common.resolvers import Info, one, paged
-from stakeholders.delivery.enums import CohortStatus, EnrollmentStatus
+from stakeholders.delivery.enums import OPEN_COHORTS
 from stakeholders.delivery.types import (
     ENROLLMENT_JOINS,
     Cohort,
@@ -22,6 +22,7 @@ from stakeholders.delivery.types import (
     EnrollmentActions,
 )
 from stakeholders.outcomes import loaders as ld
+from stakeholders.outcomes.service import TRAINED
 from stakeholders.outcomes.types import (
     Assessment,
     Attendance,
@@ -32,9 +33,6 @@ from stakeholders.outcomes.types import (
 )
 
 __all__: list[str] = []
-
-TRAINED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
-RUNNING = (CohortStatus.PLANNED, CohortStatus.OPEN, CohortStatus.RUNNING)
 
 
 async def attendance_days(root: Cohort, info: Info) -> list[AttendanceDay]:
@@ -75,7 +73,9 @@ async def follow_ups(root: Enrollment, info: Info) -> list[FollowUp]:
 
 
 def record_attendance(root: CohortActions) -> bool:
-    return root.target.status in RUNNING and may(root.principal, "recordAttendance", root.target)
+    return root.target.status in OPEN_COHORTS and may(
+        root.principal, "recordAttendance", root.target
+    )
 
 
 def record_assessment(root: EnrollmentActions) -> bool:
