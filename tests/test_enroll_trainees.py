@@ -236,6 +236,20 @@ async def test_the_anonymous_caller_must_sign_in(session, anonymous_client, open
     assert await _count(session, Trainee) == 0
 
 
+async def test_the_anonymous_caller_is_refused_before_its_rows_are_read(
+    session, anonymous_client, open_cohort
+):
+    # given: rows that would be refused if they were read (too many, one with a bad country)
+    cohort = await open_cohort()
+    rows = [person(n) for n in range(1001)]
+    rows[0]["country"] = "ZZ"
+    # when
+    body = await anonymous_client.execute(ENROLL, input={"cohortId": cohort, "trainees": rows})
+    # then
+    assert _error_code(body) == "UNAUTHENTICATED"
+    assert await _count(session, Trainee) == 0
+
+
 async def test_more_than_a_thousand_rows_is_bad_input(session, operator_client, open_cohort):
     # given
     cohort = await open_cohort()

@@ -22,7 +22,7 @@ from stakeholders.common.relay import (
     to_connection,
     to_global_id,
 )
-from stakeholders.common.resolvers import Entity, Info, one, register_node
+from stakeholders.common.resolvers import Entity, Info, register_node, to_one
 from stakeholders.db import table_of
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
@@ -70,9 +70,7 @@ class AuditEvent(Node, Entity):
             programme_id=row.programme_id,
         )
 
-    @strawberry.field(description="The party the actor acted for.")
-    def actor_party(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.actor_party_id, Party.from_row)
+    actor_party = to_one(Party, PartyByIdLoader, "actor_party_id", "The party the actor acted for.")
 
 
 register_node("AuditEvent", AuditEventByIdLoader, AuditEvent.from_row)

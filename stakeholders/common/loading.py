@@ -102,6 +102,12 @@ class _Loader(DataLoader):
             return False, None
         return True, future.result()
 
+    @classmethod
+    def on(cls: type[L], table: Table, readable: Readable, key: str = "id") -> type[L]:
+        """A loader of `table`'s rows the caller may read (`readable`), looked up by `key`."""
+        name = f"{cls.__name__}({table.name}.{key})"
+        return type(name, (cls,), {"table": table, "readable": readable, "key": key})
+
     def _base(self) -> Select[Any]:
         # staticmethod or plain function stored on the class: call it unbound.
         return type(self).readable(self.loaders.principal)

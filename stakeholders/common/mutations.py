@@ -22,12 +22,18 @@ from stakeholders.common.loading import ByKey, Loaders
 from stakeholders.common.relay import expect_global_id
 from stakeholders.errors import Conflict, NotFound
 
-__all__ = ["Facts", "mutate_node", "run_mutation"]
+__all__ = ["Facts", "mutate_node", "run_mutation", "signed_in"]
 
 T = TypeVar("T")
 
 # What the policy tests of a target: e.g. Facts(programme_id=3).
 Facts = SimpleNamespace
+
+
+def signed_in(context: RequestContext, action: str) -> None:
+    """Refuse an anonymous caller before any of its input is read into rows."""
+    if context.principal.is_anonymous:
+        raise Unauthenticated(f"sign in to {action}")
 
 
 async def run_mutation(
@@ -39,8 +45,7 @@ async def run_mutation(
     missing: str = "the target does not exist or is not visible to you",
 ) -> T:
     """Authorize `action` on `target`, then run `work` atomically; map races to CONFLICT."""
-    if context.principal.is_anonymous:
-        raise Unauthenticated(f"sign in to {action}")
+    signed_in(context, action)
     if target is None:
         raise NotFound(missing)
     authorize(context.principal, action, target)

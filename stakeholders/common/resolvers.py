@@ -19,10 +19,12 @@ __all__ = [
     "NO_FILTER",
     "Entity",
     "load_node",
+    "node_loader",
     "node_types",
     "one",
     "paged",
     "register_node",
+    "to_one",
 ]
 
 T = TypeVar("T")
@@ -35,6 +37,11 @@ _NODES: dict[str, tuple[type[ByKey], Callable[[Row[Any]], Any]]] = {}
 def register_node(type_name: str, loader: type[ByKey], convert: Callable[[Row[Any]], Any]) -> None:
     """Make `type_name` reachable by global ID, loaded by `loader` and built by `convert`."""
     _NODES[type_name] = (loader, convert)
+
+
+def node_loader(type_name: str) -> type[ByKey]:
+    """The loader through which the caller sees nodes of `type_name`."""
+    return _NODES[type_name][0]
 
 
 def node_types() -> list[type]:
@@ -63,6 +70,17 @@ class Entity:
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Any:
         name = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
         return await load_node(info.context, str(id), expected=name)
+
+
+def to_one(target: Any, loader: type[ByKey], key: str, description: str) -> Any:
+    """A to-one relation field: the `target` whose row `loader` finds by the private `key`."""
+    convert = target.from_row
+
+    def resolve(self: Any, info: Info) -> Any:
+        return one(info, loader, getattr(self, key), convert)
+
+    resolve.__annotations__ = {"info": Info, "return": target | None}
+    return strawberry.field(resolver=resolve, description=description)
 
 
 def one(

@@ -16,40 +16,12 @@ __all__ = [
 ]
 
 
-class CohortByIdLoader(ByKey):
-    table = repo.COHORTS
-    readable = repo.readable_cohorts
-
-
-class CohortsByProgrammeLoader(PagesByKey):
-    table = repo.COHORTS
-    readable = repo.readable_cohorts
-    key = "programme_id"
-
-
-class TraineeByIdLoader(ByKey):
-    table = repo.TRAINEES
-    readable = repo.readable_trainees
-
-
-class EnrollmentByIdLoader(ByKey):
-    table = repo.ENROLLMENTS
-    readable = repo.readable_enrollments
-
-
-class EnrollmentsByCohortLoader(PagesByKey):
-    table = repo.ENROLLMENTS
-    readable = repo.readable_enrollments
-    key = "cohort_id"
-
-
-class EnrollmentsByTraineeLoader(PagesByKey):
-    table = repo.ENROLLMENTS
-    readable = repo.readable_enrollments
-    key = "trainee_id"
-
-
-class ContactsByTraineeLoader(ListsByKey):
-    table = repo.CONTACTS
-    readable = repo.readable_contacts
-    key = "trainee_id"
+CohortByIdLoader = ByKey.on(repo.COHORTS, repo.readable_cohorts)
+CohortsByProgrammeLoader = PagesByKey.on(repo.COHORTS, repo.readable_cohorts, "programme_id")
+TraineeByIdLoader = ByKey.on(repo.TRAINEES, repo.readable_trainees)
+EnrollmentByIdLoader = ByKey.on(repo.ENROLLMENTS, repo.readable_enrollments)
+EnrollmentsByCohortLoader = PagesByKey.on(repo.ENROLLMENTS, repo.readable_enrollments, "cohort_id")
+EnrollmentsByTraineeLoader = PagesByKey.on(
+    repo.ENROLLMENTS, repo.readable_enrollments, "trainee_id"
+)
+ContactsByTraineeLoader = ListsByKey.on(repo.CONTACTS, repo.readable_contacts, "trainee_id")

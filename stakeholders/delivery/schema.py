@@ -9,7 +9,7 @@ import strawberry
 
 from stakeholders.common.enums import describe_enum
 from stakeholders.common.loading import fetch_page
-from stakeholders.common.mutations import Facts, mutate_node, run_mutation
+from stakeholders.common.mutations import Facts, mutate_node, run_mutation, signed_in
 from stakeholders.common.relay import (
     After,
     Connection,
@@ -19,6 +19,7 @@ from stakeholders.common.relay import (
     to_connection,
 )
 from stakeholders.common.resolvers import Info
+from stakeholders.declared import node_mutation
 from stakeholders.delivery import enrolling, service
 from stakeholders.delivery import loaders as ld
 from stakeholders.delivery import repository as repo
@@ -296,27 +297,14 @@ class DeliveryQuery:
 
 @strawberry.type
 class DeliveryMutation:
-    @strawberry.mutation(description="Move a cohort your party runs to its next status.")
-    async def update_cohort_status(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateCohortStatusInput,
-            strawberry.argument(description="The cohort, its version and its new status."),
-        ],
-    ) -> CohortPayload | None:
-        ctx = info.context
-        cohort = await mutate_node(
-            ctx,
-            "updateCohortStatus",
-            input.id,
-            "Cohort",
-            ld.CohortByIdLoader,
-            lambda pk: service.update_cohort_status(
-                ctx.session, ctx.principal, cohort_id=pk, version=input.version, status=input.status
-            ),
-        )
-        return CohortPayload(cohort=Cohort.from_row(cohort))
+    update_cohort_status = node_mutation(
+        "updateCohortStatus",
+        "Move a cohort your party runs to its next status.",
+        UpdateCohortStatusInput,
+        "The cohort, its version and its new status.",
+        service.update_cohort_status,
+        CohortPayload,
+    )
 
     @strawberry.mutation(description="Open a cohort for your party (operator or university).")
     async def create_cohort(
@@ -369,6 +357,7 @@ class DeliveryMutation:
         ],
     ) -> EnrollTraineesPayload | None:
         ctx = info.context
+        signed_in(ctx, "enrollTrainees")
         specs = await _specs(info, input.trainees)
 
         async def work(pk: int) -> Any:
@@ -400,63 +389,19 @@ class DeliveryMutation:
             ]
         )
 
-    @strawberry.mutation(
-        description="Record whether an applicant living in your district is eligible."
+    record_eligibility = node_mutation(
+        "recordEligibility",
+        "Record whether an applicant living in your district is eligible.",
+        RecordEligibilityInput,
+        "The enrolment, its version and the district's verdict.",
+        service.record_eligibility,
+        EnrollmentPayload,
     )
-    async def record_eligibility(
-        self,
-        info: Info,
-        input: Annotated[
-            RecordEligibilityInput,
-            strawberry.argument(
-                description="The enrolment, its version and the district's verdict."
-            ),
-        ],
-    ) -> EnrollmentPayload | None:
-        ctx = info.context
-        enrollment = await mutate_node(
-            ctx,
-            "recordEligibility",
-            input.id,
-            "Enrollment",
-            ld.EnrollmentByIdLoader,
-            lambda pk: service.record_eligibility(
-                ctx.session,
-                ctx.principal,
-                enrollment_id=pk,
-                version=input.version,
-                eligible=input.eligible,
-                failed_rule=input.failed_rule,
-                reason=input.reason,
-            ),
-        )
-        return EnrollmentPayload(enrollment=Enrollment.from_row(enrollment))
-
-    @strawberry.mutation(
-        description="Admit an eligible applicant, complete a trainee, or record a drop-out."
+    update_enrollment_status = node_mutation(
+        "updateEnrollmentStatus",
+        "Admit an eligible applicant, complete a trainee, or record a drop-out.",
+        UpdateEnrollmentStatusInput,
+        "The enrolment, its version, its new status and why.",
+        service.update_enrollment_status,
+        EnrollmentPayload,
     )
-    async def update_enrollment_status(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateEnrollmentStatusInput,
-            strawberry.argument(description="The enrolment, its version, its new status and why."),
-        ],
-    ) -> EnrollmentPayload | None:
-        ctx = info.context
-        enrollment = await mutate_node(
-            ctx,
-            "updateEnrollmentStatus",
-            input.id,
-            "Enrollment",
-            ld.EnrollmentByIdLoader,
-            lambda pk: service.update_enrollment_status(
-                ctx.session,
-                ctx.principal,
-                enrollment_id=pk,
-                version=input.version,
-                status=input.status,
-                reason=input.reason,
-            ),
-        )
-        return EnrollmentPayload(enrollment=Enrollment.from_row(enrollment))

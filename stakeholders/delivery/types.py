@@ -14,7 +14,7 @@ from stakeholders.common.enums import describe_enum
 from stakeholders.common.extending import add_field
 from stakeholders.common.loading import Join, RowFilter
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
-from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
+from stakeholders.common.resolvers import Entity, Info, paged, register_node, to_one
 from stakeholders.delivery import loaders as ld
 from stakeholders.delivery.enums import (
     OPEN_COHORTS,
@@ -183,21 +183,14 @@ class Cohort(Node, Entity):
             district_party_id=row.district_party_id,
         )
 
-    @strawberry.field(description="The programme it belongs to.")
-    def programme(self, info: Info) -> Programme | None:
-        return one(info, ProgrammeByIdLoader, self.programme_id, Programme.from_row)
-
-    @strawberry.field(description="The operator running it.")
-    def operator(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.operator_party_id, Party.from_row)
-
-    @strawberry.field(description="The university hosting it, if any.")
-    def host(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.host_party_id, Party.from_row)
-
-    @strawberry.field(description="The district it serves, if any.")
-    def district(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.district_party_id, Party.from_row)
+    programme = to_one(
+        Programme, ProgrammeByIdLoader, "programme_id", "The programme it belongs to."
+    )
+    operator = to_one(Party, PartyByIdLoader, "operator_party_id", "The operator running it.")
+    host = to_one(Party, PartyByIdLoader, "host_party_id", "The university hosting it, if any.")
+    district = to_one(
+        Party, PartyByIdLoader, "district_party_id", "The district it serves, if any."
+    )
 
     @strawberry.field(description="Its enrolments you may see.")
     async def enrollments(
@@ -314,9 +307,9 @@ class Trainee(Node, Entity):
     def employer(self) -> str | None:
         return self.personal["employer"]
 
-    @strawberry.field(description="The district the person lives in.")
-    def residence_district(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.residence_district_id, Party.from_row)
+    residence_district = to_one(
+        Party, PartyByIdLoader, "residence_district_id", "The district the person lives in."
+    )
 
     @strawberry.field(description="The person's enrolments you may see.")
     async def enrollments(
@@ -381,13 +374,10 @@ class Enrollment(Node, Entity):
             via_employer=bool(getattr(row, "via_employer", False)),
         )
 
-    @strawberry.field(description="The trainee, if you may see them.")
-    def trainee(self, info: Info) -> Trainee | None:
-        return one(info, ld.TraineeByIdLoader, self.trainee_pk, Trainee.from_row)
-
-    @strawberry.field(description="The cohort.")
-    def cohort(self, info: Info) -> Cohort | None:
-        return one(info, ld.CohortByIdLoader, self.cohort_pk, Cohort.from_row)
+    trainee = to_one(
+        Trainee, ld.TraineeByIdLoader, "trainee_pk", "The trainee, if you may see them."
+    )
+    cohort = to_one(Cohort, ld.CohortByIdLoader, "cohort_pk", "The cohort.")
 
     @strawberry.field(description="What the policy lets you do to it now.")
     def viewer_can(self, info: Info) -> EnrollmentActions:

@@ -31,15 +31,10 @@ __all__ = [
 ]
 
 
-class AttendanceByIdLoader(ByKey):
-    table = repo.ATTENDANCE
-    readable = repo.readable_attendance
-
-
-class AttendanceByEnrollmentLoader(PagesByKey):
-    table = repo.ATTENDANCE
-    readable = repo.readable_attendance
-    key = "enrollment_id"
+AttendanceByIdLoader = ByKey.on(repo.ATTENDANCE, repo.readable_attendance)
+AttendanceByEnrollmentLoader = PagesByKey.on(
+    repo.ATTENDANCE, repo.readable_attendance, "enrollment_id"
+)
 
 
 @dataclass(frozen=True)
@@ -92,51 +87,18 @@ class AttendanceRateByEnrollmentLoader(ByKey):
         return [rates.get(k) for k in keys]
 
 
-class AssessmentByIdLoader(ByKey):
-    table = repo.ASSESSMENTS
-    readable = repo.readable_assessments
-
-
-class AssessmentsByEnrollmentLoader(ListsByKey):
-    table = repo.ASSESSMENTS
-    readable = repo.readable_assessments
-    key = "enrollment_id"
-
-
-class CertificateByIdLoader(ByKey):
-    table = repo.CERTIFICATES
-    readable = repo.readable_certificates
-
-
-class CertificateByEnrollmentLoader(ByKey):
-    table = repo.CERTIFICATES
-    readable = repo.readable_certificates
-    key = "enrollment_id"
-
-
-class CertificateByNumberLoader(ByKey):
-    table = repo.CERTIFICATES
-    readable = repo.readable_certificates
-    key = "number"
-
-
-class PlacementByIdLoader(ByKey):
-    table = repo.PLACEMENTS
-    readable = repo.readable_placements
-
-
-class PlacementByEnrollmentLoader(ByKey):
-    table = repo.PLACEMENTS
-    readable = repo.readable_placements
-    key = "enrollment_id"
-
-
-class FollowUpByIdLoader(ByKey):
-    table = repo.FOLLOW_UPS
-    readable = repo.readable_follow_ups
-
-
-class FollowUpsByEnrollmentLoader(ListsByKey):
-    table = repo.FOLLOW_UPS
-    readable = repo.readable_follow_ups
-    key = "enrollment_id"
+AssessmentByIdLoader = ByKey.on(repo.ASSESSMENTS, repo.readable_assessments)
+AssessmentsByEnrollmentLoader = ListsByKey.on(
+    repo.ASSESSMENTS, repo.readable_assessments, "enrollment_id"
+)
+CertificateByIdLoader = ByKey.on(repo.CERTIFICATES, repo.readable_certificates)
+CertificateByEnrollmentLoader = ByKey.on(
+    repo.CERTIFICATES, repo.readable_certificates, "enrollment_id"
+)
+CertificateByNumberLoader = ByKey.on(repo.CERTIFICATES, repo.readable_certificates, "number")
+PlacementByIdLoader = ByKey.on(repo.PLACEMENTS, repo.readable_placements)
+PlacementByEnrollmentLoader = ByKey.on(repo.PLACEMENTS, repo.readable_placements, "enrollment_id")
+FollowUpByIdLoader = ByKey.on(repo.FOLLOW_UPS, repo.readable_follow_ups)
+FollowUpsByEnrollmentLoader = ListsByKey.on(
+    repo.FOLLOW_UPS, repo.readable_follow_ups, "enrollment_id"
+)

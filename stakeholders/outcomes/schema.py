@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -11,7 +10,8 @@ import strawberry
 from stakeholders.common.mutations import Facts, mutate_node, run_mutation
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info, one
-from stakeholders.delivery.loaders import CohortByIdLoader, EnrollmentByIdLoader
+from stakeholders.declared import node_mutation
+from stakeholders.delivery.loaders import CohortByIdLoader
 from stakeholders.delivery.models import Cohort as CohortModel
 from stakeholders.delivery.models import Enrollment as EnrollmentModel
 from stakeholders.delivery.types import Cohort
@@ -144,21 +144,12 @@ def _marks(data: RecordAttendanceInput) -> list[service.AttendanceMark]:
     ]
 
 
-async def _on_enrollment(
-    info: Info,
-    global_id: strawberry.ID,
-    action: str,
-    do: Callable[[EnrollmentModel], Awaitable[T]],
-) -> T:
-    """Run `action` on an enrolment the caller can see: policy first, then `do` on the row."""
-    ctx = info.context
-
-    async def work(pk: int) -> T:
-        return await do(await get_for_update(ctx.session, EnrollmentModel, pk))
-
-    return await mutate_node(
-        ctx, action, global_id, "Enrollment", EnrollmentByIdLoader, work, field="enrollmentId"
-    )
+# The outcomes of a trainee are recorded on its enrolment, locked while the rules check it.
+ON_ENROLLMENT: dict[str, Any] = {
+    "node": "Enrollment",
+    "id_field": "enrollment_id",
+    "lock": EnrollmentModel,
+}
 
 
 @strawberry.type
@@ -212,51 +203,24 @@ class OutcomeMutation:
         )
         return AttendancePayload(cohort=Cohort.from_row(cohort), changed=changed)
 
-    @strawberry.mutation(description="Record a test taken by a trainee of your cohort.")
-    async def record_assessment(
-        self,
-        info: Info,
-        input: Annotated[
-            RecordAssessmentInput,
-            strawberry.argument(description="The enrolment, the day of the test and the score."),
-        ],
-    ) -> AssessmentPayload | None:
-        ctx = info.context
-        assessment = await _on_enrollment(
-            info,
-            input.enrollment_id,
-            "recordAssessment",
-            lambda enrollment: service.record_assessment(
-                ctx.session,
-                ctx.principal,
-                enrollment=enrollment,
-                taken_on=input.taken_on,
-                score=input.score,
-            ),
-        )
-        return AssessmentPayload(assessment=Assessment.from_row(assessment))
-
-    @strawberry.mutation(description="Issue the certificate of a trainee of yours who passed.")
-    async def issue_certificate(
-        self,
-        info: Info,
-        input: Annotated[
-            IssueCertificateInput,
-            strawberry.argument(
-                description="The enrolment that passed and what its certificate certifies."
-            ),
-        ],
-    ) -> CertificatePayload | None:
-        ctx = info.context
-        certificate = await _on_enrollment(
-            info,
-            input.enrollment_id,
-            "issueCertificate",
-            lambda enrollment: service.issue_certificate(
-                ctx.session, ctx.principal, enrollment=enrollment, level=input.level
-            ),
-        )
-        return CertificatePayload(certificate=Certificate.from_row(certificate))
+    record_assessment = node_mutation(
+        "recordAssessment",
+        "Record a test taken by a trainee of your cohort.",
+        RecordAssessmentInput,
+        "The enrolment, the day of the test and the score.",
+        service.record_assessment,
+        AssessmentPayload,
+        **ON_ENROLLMENT,
+    )
+    issue_certificate = node_mutation(
+        "issueCertificate",
+        "Issue the certificate of a trainee of yours who passed.",
+        IssueCertificateInput,
+        "The enrolment that passed and what its certificate certifies.",
+        service.issue_certificate,
+        CertificatePayload,
+        **ON_ENROLLMENT,
+    )
 
     @strawberry.mutation(description="Record that your party hired the holder of a certificate.")
     async def record_placement(
@@ -293,30 +257,12 @@ class OutcomeMutation:
         )
         return PlacementPayload(placement=Placement.from_row(placement))
 
-    @strawberry.mutation(description="Record what became of a trainee after training.")
-    async def record_follow_up(
-        self,
-        info: Info,
-        input: Annotated[
-            RecordFollowUpInput,
-            strawberry.argument(
-                description="The enrolment, the kind of follow-up and what was observed."
-            ),
-        ],
-    ) -> FollowUpPayload | None:
-        ctx = info.context
-        follow_up = await _on_enrollment(
-            info,
-            input.enrollment_id,
-            "recordFollowUp",
-            lambda enrollment: service.record_follow_up(
-                ctx.session,
-                ctx.principal,
-                enrollment=enrollment,
-                kind=input.kind,
-                observed_on=input.observed_on,
-                employed=input.employed,
-                note=input.note,
-            ),
-        )
-        return FollowUpPayload(follow_up=FollowUp.from_row(follow_up))
+    record_follow_up = node_mutation(
+        "recordFollowUp",
+        "Record what became of a trainee after training.",
+        RecordFollowUpInput,
+        "The enrolment, the kind of follow-up and what was observed.",
+        service.record_follow_up,
+        FollowUpPayload,
+        **ON_ENROLLMENT,
+    )

@@ -9,7 +9,7 @@ import strawberry
 
 from stakeholders.common.enums import describe_enum
 from stakeholders.common.relay import Node, to_global_id
-from stakeholders.common.resolvers import Entity, Info, one, register_node
+from stakeholders.common.resolvers import Entity, register_node, to_one
 from stakeholders.delivery.loaders import EnrollmentByIdLoader, TraineeByIdLoader
 from stakeholders.delivery.types import Enrollment, Trainee
 from stakeholders.outcomes import loaders as ld
@@ -62,9 +62,12 @@ class _OfEnrollment(Node, Entity):
             "host_party_id": row.host_party_id,
         }
 
-    @strawberry.field(description="The enrolment it belongs to, if you may see it.")
-    def enrollment(self, info: Info) -> Enrollment | None:
-        return one(info, EnrollmentByIdLoader, self.enrollment_pk, Enrollment.from_row)
+    enrollment = to_one(
+        Enrollment,
+        EnrollmentByIdLoader,
+        "enrollment_pk",
+        "The enrolment it belongs to, if you may see it.",
+    )
 
 
 @strawberry.type(description="One session day of a cohort: how many came.")
@@ -117,9 +120,7 @@ class Assessment(_OfEnrollment):
             **cls.facts(row),
         )
 
-    @strawberry.field(description="The party that ran the test.")
-    def evaluator(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.evaluator_party_id, Party.from_row)
+    evaluator = to_one(Party, PartyByIdLoader, "evaluator_party_id", "The party that ran the test.")
 
 
 @strawberry.federation.type(keys=["id"], description="A certificate, issued once per enrolment.")
@@ -144,17 +145,11 @@ class Certificate(_OfEnrollment):
             **cls.facts(row),
         )
 
-    @strawberry.field(description="The programme it was earned in.")
-    def programme(self, info: Info) -> Programme | None:
-        return one(info, ProgrammeByIdLoader, self.programme_id, Programme.from_row)
-
-    @strawberry.field(description="The holder, if you may see them.")
-    def trainee(self, info: Info) -> Trainee | None:
-        return one(info, TraineeByIdLoader, self.trainee_pk, Trainee.from_row)
-
-    @strawberry.field(description="The party that issued it.")
-    def issuer(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.issuer_party_id, Party.from_row)
+    programme = to_one(
+        Programme, ProgrammeByIdLoader, "programme_id", "The programme it was earned in."
+    )
+    trainee = to_one(Trainee, TraineeByIdLoader, "trainee_pk", "The holder, if you may see them.")
+    issuer = to_one(Party, PartyByIdLoader, "issuer_party_id", "The party that issued it.")
 
 
 @strawberry.federation.type(keys=["id"], description="A job a trainee took with a sponsor.")
@@ -183,17 +178,16 @@ class Placement(_OfEnrollment):
             **cls.facts(row),
         )
 
-    @strawberry.field(description="The person hired, if you may see them.")
-    def trainee(self, info: Info) -> Trainee | None:
-        return one(info, TraineeByIdLoader, self.trainee_pk, Trainee.from_row)
-
-    @strawberry.field(description="The hiring party.")
-    def employer(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.employer_party_id, Party.from_row)
-
-    @strawberry.field(description="The certificate the person showed, if any.")
-    def certificate(self, info: Info) -> Certificate | None:
-        return one(info, ld.CertificateByIdLoader, self.certificate_pk, Certificate.from_row)
+    trainee = to_one(
+        Trainee, TraineeByIdLoader, "trainee_pk", "The person hired, if you may see them."
+    )
+    employer = to_one(Party, PartyByIdLoader, "employer_party_id", "The hiring party.")
+    certificate = to_one(
+        Certificate,
+        ld.CertificateByIdLoader,
+        "certificate_pk",
+        "The certificate the person showed, if any.",
+    )
 
 
 @strawberry.federation.type(keys=["id"], description="What became of a trainee after training.")
@@ -224,13 +218,10 @@ class FollowUp(_OfEnrollment):
     def note(self) -> str | None:
         return self.text
 
-    @strawberry.field(description="The party that recorded it.")
-    def author(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.author_party_id, Party.from_row)
-
-    @strawberry.field(description="The employer, for a follow-up of a placement.")
-    def employer(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.employer_party_id, Party.from_row)
+    author = to_one(Party, PartyByIdLoader, "author_party_id", "The party that recorded it.")
+    employer = to_one(
+        Party, PartyByIdLoader, "employer_party_id", "The employer, for a follow-up of a placement."
+    )
 
 
 register_node("Attendance", ld.AttendanceByIdLoader, Attendance.from_row)

@@ -8,18 +8,6 @@ from stakeholders.parties.repository import PARTIES, readable_parties
 __all__ = ["ChildrenByParentLoader", "PartyByCodeLoader", "PartyByIdLoader"]
 
 
-class PartyByIdLoader(ByKey):
-    table = PARTIES
-    readable = readable_parties
-
-
-class PartyByCodeLoader(ByKey):
-    table = PARTIES
-    readable = readable_parties
-    key = "code"
-
-
-class ChildrenByParentLoader(PagesByKey):
-    table = PARTIES
-    readable = readable_parties
-    key = "parent_id"
+PartyByIdLoader = ByKey.on(PARTIES, readable_parties)
+PartyByCodeLoader = ByKey.on(PARTIES, readable_parties, "code")
+ChildrenByParentLoader = PagesByKey.on(PARTIES, readable_parties, "parent_id")

@@ -23,80 +23,33 @@ __all__ = [
 ]
 
 
-class ProgrammeByIdLoader(ByKey):
-    table = repo.PROGRAMMES
-    readable = repo.readable_programmes
-
-
-class ProgrammeByCodeLoader(ByKey):
-    table = repo.PROGRAMMES
-    readable = repo.readable_programmes
-    key = "code"
-
-
-class ParticipantsByProgrammeLoader(ListsByKey):
-    table = repo.PARTICIPANTS
-    readable = repo.with_programme
-    key = "programme_id"
-
-
-class AgreementByIdLoader(ByKey):
-    table = repo.AGREEMENTS
-    readable = repo.readable_agreements
-
-
-class AgreementsByProgrammeLoader(PagesByKey):
-    table = repo.AGREEMENTS
-    readable = repo.readable_agreements
-    key = "programme_id"
-
-
-class AgreementPartiesByAgreementLoader(ListsByKey):
-    table = repo.AGREEMENT_PARTIES
-    readable = repo.with_agreement
-    key = "agreement_id"
-
-
-class ResponsibilityByIdLoader(ByKey):
-    table = repo.RESPONSIBILITIES
-    readable = repo.readable_responsibilities
-
-
-class ResponsibilitiesByProgrammeLoader(PagesByKey):
-    table = repo.RESPONSIBILITIES
-    readable = repo.readable_responsibilities
-    key = "programme_id"
-
-
-class ResponsibilitiesByAgreementLoader(PagesByKey):
-    table = repo.RESPONSIBILITIES
-    readable = repo.readable_responsibilities
-    key = "agreement_id"
-
-
-class ProgressUpdateByIdLoader(ByKey):
-    table = repo.UPDATES
-    readable = repo.readable_updates
-
-
-class UpdatesByResponsibilityLoader(PagesByKey):
-    table = repo.UPDATES
-    readable = repo.readable_updates
-    key = "responsibility_id"
-
-
-class EscalationByIdLoader(ByKey):
-    table = repo.ESCALATIONS
-    readable = repo.readable_escalations
-
-
-class EscalationsByProgrammeLoader(PagesByKey):
-    table = repo.ESCALATIONS
-    readable = repo.readable_escalations
-    key = "programme_id"
-
-
-class EscalationsByResponsibilityLoader(PagesByKey):
-    table = repo.ESCALATIONS
-    readable = repo.readable_escalations
-    key = "responsibility_id"
+ProgrammeByIdLoader = ByKey.on(repo.PROGRAMMES, repo.readable_programmes)
+ProgrammeByCodeLoader = ByKey.on(repo.PROGRAMMES, repo.readable_programmes, "code")
+ParticipantsByProgrammeLoader = ListsByKey.on(
+    repo.PARTICIPANTS, repo.with_programme, "programme_id"
+)
+AgreementByIdLoader = ByKey.on(repo.AGREEMENTS, repo.readable_agreements)
+AgreementsByProgrammeLoader = PagesByKey.on(
+    repo.AGREEMENTS, repo.readable_agreements, "programme_id"
+)
+AgreementPartiesByAgreementLoader = ListsByKey.on(
+    repo.AGREEMENT_PARTIES, repo.with_agreement, "agreement_id"
+)
+ResponsibilityByIdLoader = ByKey.on(repo.RESPONSIBILITIES, repo.readable_responsibilities)
+ResponsibilitiesByProgrammeLoader = PagesByKey.on(
+    repo.RESPONSIBILITIES, repo.readable_responsibilities, "programme_id"
+)
+ResponsibilitiesByAgreementLoader = PagesByKey.on(
+    repo.RESPONSIBILITIES, repo.readable_responsibilities, "agreement_id"
+)
+ProgressUpdateByIdLoader = ByKey.on(repo.UPDATES, repo.readable_updates)
+UpdatesByResponsibilityLoader = PagesByKey.on(
+    repo.UPDATES, repo.readable_updates, "responsibility_id"
+)
+EscalationByIdLoader = ByKey.on(repo.ESCALATIONS, repo.readable_escalations)
+EscalationsByProgrammeLoader = PagesByKey.on(
+    repo.ESCALATIONS, repo.readable_escalations, "programme_id"
+)
+EscalationsByResponsibilityLoader = PagesByKey.on(
+    repo.ESCALATIONS, repo.readable_escalations, "responsibility_id"
+)

@@ -21,6 +21,7 @@ from stakeholders.common.relay import (
 )
 from stakeholders.common.resolvers import Info
 from stakeholders.common.scalars import MinorUnits
+from stakeholders.declared import node_mutation
 from stakeholders.errors import BadInput
 from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes import loaders as ld
@@ -329,30 +330,15 @@ class ProgrammeMutation:
         )
         return ProgrammePayload(programme=Programme.from_row(programme))
 
-    @strawberry.mutation(description="Publish (ACTIVE) or close (CLOSED) a programme.")
-    async def update_programme_status(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateProgrammeStatusInput,
-            strawberry.argument(description="The programme, its version and its next status."),
-        ],
-    ) -> ProgrammePayload | None:
-        ctx = info.context
-        pk, row = await programme_by_id(info, input.id, "id")
-        programme = await run_mutation(
-            ctx,
-            "updateProgrammeStatus",
-            programme_target(row),
-            lambda: service.update_programme_status(
-                ctx.session,
-                ctx.principal,
-                programme_id=pk,
-                version=input.version,
-                status=input.status,
-            ),
-        )
-        return ProgrammePayload(programme=Programme.from_row(programme))
+    update_programme_status = node_mutation(
+        "updateProgrammeStatus",
+        "Publish (ACTIVE) or close (CLOSED) a programme.",
+        UpdateProgrammeStatusInput,
+        "The programme, its version and its next status.",
+        service.update_programme_status,
+        ProgrammePayload,
+        facts=programme_target,
+    )
 
     @strawberry.mutation(description="Make a party take part in a programme in a role.")
     async def add_participant(

@@ -11,7 +11,7 @@ from auth.policy import may
 from stakeholders.common.enums import describe_enum
 from stakeholders.common.mutations import Facts
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
-from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
+from stakeholders.common.resolvers import Entity, Info, paged, register_node, to_one
 from stakeholders.common.scalars import MinorUnits
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
@@ -191,9 +191,7 @@ class Participant:
     joined_at: dt.datetime = strawberry.field(description="When it joined (UTC).")
     party_pk: strawberry.Private[int]
 
-    @strawberry.field(description="The participating party.")
-    def party(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+    party = to_one(Party, PartyByIdLoader, "party_pk", "The participating party.")
 
 
 def _dates(value: str) -> dt.date:
@@ -288,9 +286,9 @@ class Programme(Node, Entity):
             raise_escalation=may(principal, "raiseEscalation", self),
         )
 
-    @strawberry.field(description="The party that owns and runs the programme.")
-    def owner(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.owner_party_id, Party.from_row)
+    owner = to_one(
+        Party, PartyByIdLoader, "owner_party_id", "The party that owns and runs the programme."
+    )
 
     @strawberry.field(description="The budget envelope.")
     def budget(self) -> Money | None:
@@ -369,9 +367,7 @@ class AgreementParty:
     signed_at: dt.datetime | None = strawberry.field(description="When it signed (UTC), if yet.")
     party_pk: strawberry.Private[int]
 
-    @strawberry.field(description="The party.")
-    def party(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+    party = to_one(Party, PartyByIdLoader, "party_pk", "The party.")
 
 
 @strawberry.federation.type(keys=["id"], description="A convention, procurement lot or grant.")
@@ -399,9 +395,9 @@ class Agreement(Node, Entity):
             programme_id=row.programme_id,
         )
 
-    @strawberry.field(description="The programme it serves.")
-    def programme(self, info: Info) -> Programme | None:
-        return one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
+    programme = to_one(
+        Programme, ld.ProgrammeByIdLoader, "programme_id", "The programme it serves."
+    )
 
     @strawberry.field(description="What the policy lets you do to it now.")
     async def viewer_can(self, info: Info) -> AgreementActions:

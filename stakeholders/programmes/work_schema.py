@@ -9,11 +9,11 @@ import strawberry
 
 from auth.errors import Forbidden
 from stakeholders.common.loading import fetch_page
-from stakeholders.common.mutations import mutate_node, run_mutation
+from stakeholders.common.mutations import run_mutation
 from stakeholders.common.relay import After, Connection, First, page_request, to_connection
 from stakeholders.common.resolvers import Info
+from stakeholders.declared import node_mutation
 from stakeholders.parties.schema import own_or_named_party
-from stakeholders.programmes import loaders as ld
 from stakeholders.programmes import repository as repo
 from stakeholders.programmes import work_service
 from stakeholders.programmes.enums import ResponsibilityStatus
@@ -217,64 +217,22 @@ class WorkMutation:
         created = await run_mutation(ctx, "assignResponsibility", programme_target(row), work)
         return ResponsibilityPayload(responsibility=Responsibility.from_row(created))
 
-    @strawberry.mutation(description="Report progress on a responsibility your party holds.")
-    async def update_responsibility_progress(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateResponsibilityProgressInput,
-            strawberry.argument(
-                description="The report: responsibility, version, and a new status, progress or "
-                "note."
-            ),
-        ],
-    ) -> ResponsibilityPayload | None:
-        ctx = info.context
-        updated = await mutate_node(
-            ctx,
-            "updateResponsibilityProgress",
-            input.id,
-            "Responsibility",
-            ld.ResponsibilityByIdLoader,
-            lambda pk: work_service.update_progress(
-                ctx.session,
-                ctx.principal,
-                responsibility_id=pk,
-                version=input.version,
-                status=input.status,
-                progress=input.progress,
-                note=input.note,
-            ),
-        )
-        return ResponsibilityPayload(responsibility=Responsibility.from_row(updated))
-
-    @strawberry.mutation(description="Cancel a responsibility of a programme you own.")
-    async def cancel_responsibility(
-        self,
-        info: Info,
-        input: Annotated[
-            CancelResponsibilityInput,
-            strawberry.argument(
-                description="The responsibility to cancel, its version and the reason."
-            ),
-        ],
-    ) -> ResponsibilityPayload | None:
-        ctx = info.context
-        updated = await mutate_node(
-            ctx,
-            "cancelResponsibility",
-            input.id,
-            "Responsibility",
-            ld.ResponsibilityByIdLoader,
-            lambda pk: work_service.cancel_responsibility(
-                ctx.session,
-                ctx.principal,
-                responsibility_id=pk,
-                version=input.version,
-                reason=input.reason,
-            ),
-        )
-        return ResponsibilityPayload(responsibility=Responsibility.from_row(updated))
+    update_responsibility_progress = node_mutation(
+        "updateResponsibilityProgress",
+        "Report progress on a responsibility your party holds.",
+        UpdateResponsibilityProgressInput,
+        "The report: responsibility, version, and a new status, progress or note.",
+        work_service.update_progress,
+        ResponsibilityPayload,
+    )
+    cancel_responsibility = node_mutation(
+        "cancelResponsibility",
+        "Cancel a responsibility of a programme you own.",
+        CancelResponsibilityInput,
+        "The responsibility to cancel, its version and the reason.",
+        work_service.cancel_responsibility,
+        ResponsibilityPayload,
+    )
 
     @strawberry.mutation(description="Report a difficulty, by default to the programme's owner.")
     async def raise_escalation(
@@ -316,52 +274,19 @@ class WorkMutation:
         created = await run_mutation(ctx, "raiseEscalation", programme_target(row), work)
         return EscalationPayload(escalation=Escalation.from_row(created))
 
-    @strawberry.mutation(description="Acknowledge an escalation addressed to your party.")
-    async def acknowledge_escalation(
-        self,
-        info: Info,
-        input: Annotated[
-            AcknowledgeEscalationInput,
-            strawberry.argument(description="The escalation to acknowledge and its version."),
-        ],
-    ) -> EscalationPayload | None:
-        ctx = info.context
-        updated = await mutate_node(
-            ctx,
-            "acknowledgeEscalation",
-            input.id,
-            "Escalation",
-            ld.EscalationByIdLoader,
-            lambda pk: work_service.acknowledge_escalation(
-                ctx.session, ctx.principal, escalation_id=pk, version=input.version
-            ),
-        )
-        return EscalationPayload(escalation=Escalation.from_row(updated))
-
-    @strawberry.mutation(description="Resolve an escalation addressed to your party.")
-    async def resolve_escalation(
-        self,
-        info: Info,
-        input: Annotated[
-            ResolveEscalationInput,
-            strawberry.argument(
-                description="The escalation to resolve, its version and the resolution."
-            ),
-        ],
-    ) -> EscalationPayload | None:
-        ctx = info.context
-        updated = await mutate_node(
-            ctx,
-            "resolveEscalation",
-            input.id,
-            "Escalation",
-            ld.EscalationByIdLoader,
-            lambda pk: work_service.resolve_escalation(
-                ctx.session,
-                ctx.principal,
-                escalation_id=pk,
-                version=input.version,
-                resolution=input.resolution,
-            ),
-        )
-        return EscalationPayload(escalation=Escalation.from_row(updated))
+    acknowledge_escalation = node_mutation(
+        "acknowledgeEscalation",
+        "Acknowledge an escalation addressed to your party.",
+        AcknowledgeEscalationInput,
+        "The escalation to acknowledge and its version.",
+        work_service.acknowledge_escalation,
+        EscalationPayload,
+    )
+    resolve_escalation = node_mutation(
+        "resolveEscalation",
+        "Resolve an escalation addressed to your party.",
+        ResolveEscalationInput,
+        "The escalation to resolve, its version and the resolution.",
+        work_service.resolve_escalation,
+        EscalationPayload,
+    )

@@ -9,7 +9,7 @@ import strawberry
 
 from auth.policy import may
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
-from stakeholders.common.resolvers import Entity, Info, one, paged, register_node
+from stakeholders.common.resolvers import Entity, Info, paged, register_node, to_one
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
 from stakeholders.programmes import loaders as ld
@@ -85,17 +85,13 @@ class Responsibility(Node, Entity):
             raise_escalation=may(principal, "raiseEscalation", self),
         )
 
-    @strawberry.field(description="The programme it belongs to.")
-    def programme(self, info: Info) -> Programme | None:
-        return one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
-
-    @strawberry.field(description="The agreement it carries out, if any.")
-    def agreement(self, info: Info) -> Agreement | None:
-        return one(info, ld.AgreementByIdLoader, self.agreement_id, Agreement.from_row)
-
-    @strawberry.field(description="The party responsible.")
-    def assignee(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.assignee_party_id, Party.from_row)
+    programme = to_one(
+        Programme, ld.ProgrammeByIdLoader, "programme_id", "The programme it belongs to."
+    )
+    agreement = to_one(
+        Agreement, ld.AgreementByIdLoader, "agreement_id", "The agreement it carries out, if any."
+    )
+    assignee = to_one(Party, PartyByIdLoader, "assignee_party_id", "The party responsible.")
 
     @strawberry.field(description="Its history of progress reports, oldest first.")
     async def updates(
@@ -149,15 +145,15 @@ class ProgressUpdate(Node, Entity):
             author_party_id=row.author_party_id,
         )
 
-    @strawberry.field(description="The party the author acted for.")
-    def author_party(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.author_party_id, Party.from_row)
-
-    @strawberry.field(description="The responsibility reported on.")
-    def responsibility(self, info: Info) -> Responsibility | None:
-        return one(
-            info, ld.ResponsibilityByIdLoader, self.responsibility_pk, Responsibility.from_row
-        )
+    author_party = to_one(
+        Party, PartyByIdLoader, "author_party_id", "The party the author acted for."
+    )
+    responsibility = to_one(
+        Responsibility,
+        ld.ResponsibilityByIdLoader,
+        "responsibility_pk",
+        "The responsibility reported on.",
+    )
 
 
 @strawberry.federation.type(
@@ -205,23 +201,19 @@ class Escalation(Node, Entity):
             and self.status != EscalationStatus.RESOLVED,
         )
 
-    @strawberry.field(description="The programme concerned.")
-    def programme(self, info: Info) -> Programme | None:
-        return one(info, ld.ProgrammeByIdLoader, self.programme_id, Programme.from_row)
-
-    @strawberry.field(description="The responsibility concerned, if any.")
-    def responsibility(self, info: Info) -> Responsibility | None:
-        return one(
-            info, ld.ResponsibilityByIdLoader, self.responsibility_pk, Responsibility.from_row
-        )
-
-    @strawberry.field(description="The party that raised it.")
-    def raised_by(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.raised_by_party_id, Party.from_row)
-
-    @strawberry.field(description="The party it is addressed to.")
-    def addressed_to(self, info: Info) -> Party | None:
-        return one(info, PartyByIdLoader, self.addressed_to_party_id, Party.from_row)
+    programme = to_one(
+        Programme, ld.ProgrammeByIdLoader, "programme_id", "The programme concerned."
+    )
+    responsibility = to_one(
+        Responsibility,
+        ld.ResponsibilityByIdLoader,
+        "responsibility_pk",
+        "The responsibility concerned, if any.",
+    )
+    raised_by = to_one(Party, PartyByIdLoader, "raised_by_party_id", "The party that raised it.")
+    addressed_to = to_one(
+        Party, PartyByIdLoader, "addressed_to_party_id", "The party it is addressed to."
+    )
 
 
 register_node("Responsibility", ld.ResponsibilityByIdLoader, Responsibility.from_row)

@@ -1,0 +1,95 @@
+"""Mutations declared rather than written: the common case of a change to one node.
+
+Most mutations name a node by its global ID, hand the rest of their input to one service
+function under the same names, and answer a payload of one field. `node_mutation` builds that
+resolver from the declaration, so the guard (visibility, policy, savepoint) is the same for all
+and a new one is a few lines:
+
+    cancel_responsibility = node_mutation(
+        "cancelResponsibility", "Cancel a responsibility of a programme you own.",
+        CancelResponsibilityInput, "The responsibility to cancel, its version and the reason.",
+        work_service.cancel_responsibility, ResponsibilityPayload,
+    )
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import strawberry
+
+from stakeholders.common.mutations import run_mutation, signed_in
+from stakeholders.common.relay import expect_global_id
+from stakeholders.common.resolvers import Info, node_loader
+from stakeholders.writes import get_for_update
+
+__all__ = ["node_mutation"]
+
+Service = Callable[..., Awaitable[Any]]
+
+
+def node_mutation(
+    action: str,
+    description: str,
+    input_type: type,
+    input_description: str,
+    service: Service,
+    payload: type,
+    *,
+    node: str | None = None,
+    id_field: str = "id",
+    lock: type | None = None,
+    facts: Callable[[Any], Any] | None = None,
+) -> Any:
+    """A mutation field running `service` on the node `input.<id_field>` names.
+
+    The node's type is the payload's one field's, unless `node` names another (a payload that
+    returns the changed node's parent). The service gets the session, the principal, the node's
+    key as `<node>_id` (or, with `lock`, its row locked for update as `<node>`) and every other
+    input field under its own name. The policy tests the node's row, or `facts(row)`.
+    """
+    answer, built = _payload_field(payload)
+    type_name = node or built.__strawberry_definition__.name
+    name = _snake(type_name)
+    others = [f.name for f in dataclasses.fields(input_type) if f.name != id_field]
+
+    async def resolve(info: Info, input: Any) -> Any:
+        ctx = info.context
+        signed_in(ctx, action)
+        values = {field: getattr(input, field) for field in others}
+
+        async def work(pk: int) -> Any:
+            key: Any = pk if lock is None else await get_for_update(ctx.session, lock, pk)
+            target = name if lock is not None else f"{name}_id"
+            return await service(ctx.session, ctx.principal, **{target: key}, **values)
+
+        pk = expect_global_id(getattr(input, id_field), type_name, field=_camel(id_field))
+        row = await ctx.loaders.get(node_loader(type_name)).load(pk)
+        target = facts(row) if facts is not None and row is not None else row
+        changed = await run_mutation(ctx, action, target, lambda: work(pk))
+        return payload(**{answer: built.from_row(changed)})
+
+    resolve.__annotations__ = {
+        "info": Info,
+        "input": Annotated[input_type, strawberry.argument(description=input_description)],
+        "return": payload | None,
+    }
+    resolve.__name__ = _snake(action)
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+def _payload_field(payload: type) -> tuple[str, Any]:
+    (field,) = payload.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    return field.python_name, field.type
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
