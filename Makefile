@@ -30,6 +30,7 @@ test: $(STAMP)
 # PostgreSQL too when ACCORD_BENCH_DATABASE_URL is given (environment or `make bench VAR=...`).
 bench: $(STAMP)
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench
+	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.funding
 
 schema: $(STAMP)
 	$(BIN)/accord schema print > schema/schema.graphql

@@ -37,6 +37,7 @@ __all__ = [
     "RAISER",
     "RESIDENT",
     "SAME_AS_ROW",
+    "SPONSOR",
     "SUPERVISED",
     "TRAINEE_COORDINATOR",
     "TRAINEE_EVALUATOR",
@@ -44,6 +45,8 @@ __all__ = [
     "TRAINEE_OPERATOR",
     "TRAINEE_PROGRAMME_OWNER",
     "TRAINEE_SUPERVISED",
+    "VERIFIER",
+    "VERIFYING_BUREAU",
     "EveryKey",
     "FieldRule",
     "Grant",
@@ -125,6 +128,16 @@ EVALUATOR = Relation("evaluator", "evaluator_party_id", _subtree, "of the evalua
 ISSUER = Relation("issuer", "issuer_party_id", _subtree, "of the issuing party")
 EMPLOYER = Relation("employer", "employer_party_id", _subtree, "of the employer")
 AUTHOR = Relation("author", "author_party_id", _subtree, "of the party that wrote it")
+VERIFIER = Relation("verifier", "verifier_party_id", _subtree, "of the bureau that verifies it")
+# The verifying bureau itself, not a party above it: a ministry does not verify in its district's
+# stead (the district checks, the owner approves).
+VERIFYING_BUREAU = Relation(
+    "verifying_bureau",
+    "verifier_party_id",
+    lambda p: frozenset({p.party_id}) if p.party_id is not None else frozenset(),
+    "of the verifying bureau itself",
+)
+SPONSOR = Relation("sponsor", "sponsor_party_id", _subtree, "of the sponsor whose money it is")
 # Reached through enrolments: computed by the repositories (derived=True).
 TRAINEE_OPERATOR = Relation(
     "trainee_operator",

@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_parser("verify", help="check the hash chain; non-zero exit on a break")
 
+    funding = sub.add_parser("funding", help="fund supervision").add_subparsers(
+        dest="action", required=True
+    )
+    check = funding.add_parser("check", help="list funding anomalies; non-zero exit on any")
+    check.add_argument("--programme", default=None, help="programme code; default: every one")
+
     imports = sub.add_parser("import", help="load data from files").add_subparsers(
         dest="action", required=True
     )

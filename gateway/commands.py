@@ -303,3 +303,36 @@ async def audit_verify(_: argparse.Namespace) -> int:
         await database.dispose()
     print("audit chain intact" if not breaks else f"audit chain broken in {breaks} place(s)")
     return 1 if breaks else 0
+
+
+async def funding_check(args: argparse.Namespace) -> int:
+    """Fund supervision over every row (the CLI runs as the operator of the hub)."""
+    from sqlalchemy import select
+
+    from gateway.db import Database
+    from stakeholders.funding.anomalies import Sources, findings
+    from stakeholders.programmes.models import Programme
+
+    database = Database.from_url(get_settings().database_url)
+    try:
+        async with database.sessions() as session:
+            programme_id = None
+            if args.programme is not None:
+                programme_id = await session.scalar(
+                    select(Programme.id).where(Programme.code == args.programme)
+                )
+                if programme_id is None:
+                    print(f"no programme {args.programme}", file=sys.stderr)
+                    return 2
+            codes = dict((await session.execute(select(Programme.id, Programme.code))).all())
+            found = await findings(session, Sources.everything(), programme_id)
+    finally:
+        await database.dispose()
+    for f in found:
+        print(f"{codes[f.programme_id]}\t{f.code}\t{f.subject_type} {f.subject_pk}\t{f.detail}")
+    print(
+        f"{len(found)} funding anomal{'y' if len(found) == 1 else 'ies'}"
+        if found
+        else "no funding anomaly"
+    )
+    return 1 if found else 0

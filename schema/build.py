@@ -25,6 +25,8 @@ from stakeholders.common.relay import Node
 from stakeholders.common.resolvers import Info, load_node, node_types
 from stakeholders.common.scalars import SCALARS
 from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
+from stakeholders.funding.schema import FundingMutation, FundingQuery
+from stakeholders.funding.sponsor_schema import SponsorMutation, SponsorQuery
 from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
 from stakeholders.programmes.schema import ProgrammeMutation, ProgrammeQuery
@@ -37,7 +39,15 @@ FEDERATION_VERSION = "2.11"
 
 @strawberry.type(description="Read the coordinated work model; you see what the policy lets you.")
 class Query(
-    ViewerQuery, PartyQuery, ProgrammeQuery, WorkQuery, DeliveryQuery, OutcomeQuery, AuditQuery
+    ViewerQuery,
+    PartyQuery,
+    ProgrammeQuery,
+    WorkQuery,
+    DeliveryQuery,
+    OutcomeQuery,
+    FundingQuery,
+    SponsorQuery,
+    AuditQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when you may not see it.")
     async def node(
@@ -51,7 +61,14 @@ class Query(
 
 
 @strawberry.type(description="Change the work model; every change is checked and audited.")
-class Mutation(ProgrammeMutation, WorkMutation, DeliveryMutation, OutcomeMutation):
+class Mutation(
+    ProgrammeMutation,
+    WorkMutation,
+    DeliveryMutation,
+    OutcomeMutation,
+    FundingMutation,
+    SponsorMutation,
+):
     pass
 
 

@@ -24,6 +24,7 @@ import strawberry
 from stakeholders.common.mutations import run_mutation, signed_in
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info, node_loader
+from stakeholders.idempotency import once, request_hash
 from stakeholders.writes import get_for_update
 
 __all__ = ["node_mutation"]
@@ -43,6 +44,7 @@ def node_mutation(
     id_field: str = "id",
     lock: type | None = None,
     facts: Callable[[Any], Any] | None = None,
+    idempotent: type | None = None,
 ) -> Any:
     """A mutation field running `service` on the node `input.<id_field>` names.
 
@@ -50,21 +52,37 @@ def node_mutation(
     returns the changed node's parent). The service gets the session, the principal, the node's
     key as `<node>_id` (or, with `lock`, its row locked for update as `<node>`) and every other
     input field under its own name. The policy tests the node's row, or `facts(row)`.
+    With `idempotent` (the model the service returns), a money mutation: its input's
+    `idempotency_key` runs it once (stakeholders.idempotency).
     """
     answer, built = _payload_field(payload)
     type_name = node or built.__strawberry_definition__.name
     name = _snake(type_name)
-    others = [f.name for f in dataclasses.fields(input_type) if f.name != id_field]
+    skipped = {id_field, "idempotency_key"}
+    others = [f.name for f in dataclasses.fields(input_type) if f.name not in skipped]
 
     async def resolve(info: Info, input: Any) -> Any:
         ctx = info.context
         signed_in(ctx, action)
         values = {field: getattr(input, field) for field in others}
 
-        async def work(pk: int) -> Any:
+        async def change(pk: int) -> Any:
             key: Any = pk if lock is None else await get_for_update(ctx.session, lock, pk)
             target = name if lock is not None else f"{name}_id"
             return await service(ctx.session, ctx.principal, **{target: key}, **values)
+
+        async def work(pk: int) -> Any:
+            if idempotent is None:
+                return await change(pk)
+            return await once(
+                ctx.session,
+                ctx.principal,
+                action=action,
+                key=input.idempotency_key,
+                digest=request_hash(action, input),
+                model=idempotent,
+                work=lambda: change(pk),
+            )
 
         pk = expect_global_id(getattr(input, id_field), type_name, field=_camel(id_field))
         row = await ctx.loaders.get(node_loader(type_name)).load(pk)

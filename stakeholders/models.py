@@ -4,6 +4,18 @@ from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.clients.models import OAuthClient
 from stakeholders.db import Base
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
+from stakeholders.funding.models import (
+    ClaimLine,
+    Commitment,
+    Disbursement,
+    Entitlement,
+    FeeSchedule,
+    FundingRule,
+    PaymentBatch,
+    ReimbursementClaim,
+    SubsidyDecision,
+)
+from stakeholders.idempotency import IdempotencyKey
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import (
@@ -25,17 +37,27 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Certificate",
+    "ClaimLine",
     "Cohort",
+    "Commitment",
+    "Disbursement",
     "Enrollment",
+    "Entitlement",
     "Escalation",
+    "FeeSchedule",
     "FollowUp",
+    "FundingRule",
+    "IdempotencyKey",
     "OAuthClient",
     "Participant",
     "Party",
+    "PaymentBatch",
     "Placement",
     "Programme",
     "ProgressUpdate",
+    "ReimbursementClaim",
     "Responsibility",
+    "SubsidyDecision",
     "Trainee",
     "TraineeContact",
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "check_national_id",
     "check_period",
     "check_text",
+    "currency_exponent",
     "optional_text",
 ]
 
@@ -79,6 +80,40 @@ def optional_text(value: str | None, *, field: str, max_length: int) -> str | No
     if value is None or not value.strip():
         return None
     return check_text(value, field=field, max_length=max_length)
+
+
+# ISO 4217 minor units where they are not 2 (VND and CLP have none, the dinars three).
+_EXPONENTS = {
+    **dict.fromkeys(
+        [
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ],
+        0,
+    ),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+    **dict.fromkeys(["CLF", "UYW"], 4),
+}
+
+
+def currency_exponent(currency: str) -> int:
+    """Digits after the decimal point of the currency's minor unit (ISO 4217)."""
+    return _EXPONENTS.get(currency, 2)
 
 
 def check_currency(value: str, *, field: str = "currency") -> str:

@@ -17,7 +17,13 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from auth.tokens import SigningKeys, issue_token
 from gateway.app import create_app
@@ -222,3 +228,36 @@ def client_for(http: httpx.AsyncClient, keys: SigningKeys) -> Any:
 @pytest.fixture
 def anonymous_client(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
+
+
+@pytest.fixture
+async def own_database(backend, tmp_path, settings, keys) -> AsyncIterator[Any]:
+    """A database of the test's own, committed to for real, so that concurrent requests run
+    on connections of their own (the shared fixture joins one outer transaction)."""
+    schema = f"accord_race_{os.getpid()}"
+    if backend.name == "sqlite":
+        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'race.db'}")
+    else:
+        assert PG_URL
+        async with backend.engine.begin() as connection:
+            await connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            await connection.execute(text(f"CREATE SCHEMA {schema}"))
+        engine = create_async_engine(
+            PG_URL, connect_args={"server_settings": {"search_path": schema}}, pool_size=25
+        )
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_connection)
+    database = Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    app = create_app(settings, database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+
+        def client_for(party: str, *roles: str, sub: str | None = None) -> GraphQLClient:
+            return GraphQLClient(http, token(keys, party, *roles, sub=sub))
+
+        async with database.sessions() as session:
+            yield session, client_for
+    await engine.dispose()
+    if backend.name == "postgresql":
+        async with backend.engine.begin() as connection:
+            await connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))

@@ -37,6 +37,15 @@ from stakeholders.common.relay import decode_global_id, to_global_id
 from stakeholders.delivery.models import Enrollment as EnrollmentModel
 from stakeholders.delivery.models import TraineeContact
 from stakeholders.delivery.types import Cohort, Enrollment, Trainee
+from stakeholders.funding.enums import EntitlementKind, EntitlementStatus, PayeeRule
+from stakeholders.funding.models import Commitment as CommitmentModel
+from stakeholders.funding.models import Disbursement as DisbursementModel
+from stakeholders.funding.models import Entitlement as EntitlementModel
+from stakeholders.funding.models import FeeSchedule as FeeScheduleModel
+from stakeholders.funding.models import PaymentBatch as BatchModel
+from stakeholders.funding.models import ReimbursementClaim as ClaimModel
+from stakeholders.funding.sponsor_types import Commitment, Disbursement
+from stakeholders.funding.types import Entitlement, FeeSchedule, PaymentBatch, ReimbursementClaim
 from stakeholders.outcomes.models import Assessment as AssessmentModel
 from stakeholders.outcomes.models import Certificate as CertificateModel
 from stakeholders.outcomes.models import FollowUp as FollowUpModel
@@ -88,6 +97,8 @@ EXTRA_PARTIES: list[tuple[str, PartyKind, ParticipantRole | None]] = [
 NEW_RELATIONS = frozenset(
     {
         "supervised",
+        "verifier",
+        "sponsor",
         "programme_evaluator",
         "programme_coordinator",
         "trainee_supervised",
@@ -245,7 +256,8 @@ async def _delivery_rows(session, world, client_for) -> list[Row]:
     """Two cohorts (OP-1 hosted by UNI; one run by UNI itself), two trainees of DIST-1, and
     every outcome, so that each delivery relation holds for one party of each kind and not
     for its neighbour. Each operator keeps the contact the person gave it; the evaluation
-    body records a test and two coordinators a follow-up each, through the API."""
+    body records a test, the trainers issue the certificates and two coordinators a follow-up
+    each, through the API; then money moves (_funding_rows)."""
     c1 = await df.create_cohort(
         session,
         world.programme,
@@ -273,14 +285,15 @@ async def _delivery_rows(session, world, client_for) -> list[Row]:
         reason=f"{CANARY}-reason-1",
     )
     e2 = await df.enroll(session, t2, c1)
-    e3 = await df.enroll(session, t2, c2)
+    e3 = await df.enroll(session, t2, c2, status="COMPLETED")
     attendance = await df.mark_attendance(session, e1, dt.date(2025, 3, 3))
-    assessment = await df.assess(session, e1, world.university, score=72)
-    await df.certify(session, e1, assessment, world.operator)
+    await df.assess(session, e1, world.university, score=72)
     # The university running its own cohort tests and certifies its trainee itself.
-    await df.certify(
-        session, e3, await df.assess(session, e3, world.university, score=80), world.university
-    )
+    await df.assess(session, e3, world.university, score=80)
+    await session.commit()
+    # Certificates are issued through the API, so that each first-time pass gives rise to its
+    # subsidy (an entitlement of c1 verified by DIST-1, one of c2 by the owner MIN).
+    entitlements = await _certify_with_subsidies(client_for, world, e1, e3)
     placements = [
         await df.place(session, e1, world.sponsor, job_title=f"{CANARY}-job-1"),
         await df.place(session, e3, world.sponsor, job_title=f"{CANARY}-job-3"),
@@ -305,6 +318,7 @@ async def _delivery_rows(session, world, client_for) -> list[Row]:
             n=f"{CANARY}-note-{party}",
         )
         assert "errors" not in followed, followed
+    funding = await _funding_rows(session, world, client_for, e1, entitlements)
     people = {t.id: t for t in (t1, t2)}
     enrollments = list((await session.execute(select(EnrollmentModel))).scalars())
     assessments = list((await session.execute(select(AssessmentModel))).scalars())
@@ -339,7 +353,289 @@ async def _delivery_rows(session, world, client_for) -> list[Row]:
         *[_row(Placement, p, {"jobTitle": p.job_title}) for p in placements],
         *[_row(FollowUp, f, {"note": f.note}) for f in follow_ups],
         *[_row(AuditEvent, e) for e in events],
+        *funding,
     ]
+
+
+LEVEL = "Chứng chỉ kỹ năng số cơ bản"
+FEE_MINOR = 300_000  # VND, the fee the evaluation body publishes for LEVEL
+TRAINING_RATE_MINOR = 1_500_000  # VND per completed enrolment, the programme's rule
+SET_RULE = """
+mutation($p: ID!, $payee: PayeeRule!, $v: Int, $k: String!, $rate: MinorUnits!) {
+  setFundingRule(input: {programmeId: $p, evaluationPayee: $payee, version: $v,
+  idempotencyKey: $k, trainingRate: {amountMinor: $rate, currency: "VND"}}) {
+  programme { fundingRule { version } } } }
+"""
+PUBLISH_FEE = """
+mutation($p: ID!, $level: String!, $fee: MinorUnits!) { publishFeeSchedule(input: {
+  programmeId: $p, level: $level, amount: {amountMinor: $fee, currency: "VND"},
+  effectiveFrom: "2025-01-01", idempotencyKey: "seed-fee"}) { feeSchedule { id } } }
+"""
+ISSUE = """
+mutation($e: ID!, $level: String!) { issueCertificate(input: {enrollmentId: $e, level: $level}) {
+  certificate { entitlements { id } subsidyDecisions { outcome } } } }
+"""
+SUBMIT_CLAIM = """
+mutation($p: ID!, $ids: [ID!]!, $k: String!) { submitClaim(input: {programmeId: $p,
+  entitlementIds: $ids, idempotencyKey: $k}) { claim { id version } } }
+"""
+REJECT_CLAIM = """
+mutation($id: ID!, $v: Int!, $r: String!) { rejectClaim(input: {id: $id, version: $v, reason: $r,
+  idempotencyKey: "seed-reject"}) { claim { status } } }
+"""
+VERIFY_CLAIM = """
+mutation($id: ID!, $v: Int!, $k: String!, $rejected: [RejectedLineInput!]!) { verifyClaim(
+  input: {id: $id, version: $v, idempotencyKey: $k, rejected: $rejected}) {
+  claim { status version } } }
+"""
+APPROVE_CLAIM = """
+mutation($id: ID!, $v: Int!) { approveClaim(input: {id: $id, version: $v,
+  idempotencyKey: "seed-approve-claim"}) { claim { version } } }
+"""
+PREPARE_BATCH = """
+mutation($p: ID!, $ids: [ID!]!) { preparePaymentBatch(input: {programmeId: $p,
+  entitlementIds: $ids, idempotencyKey: "seed-batch"}) { batch { id version } } }
+"""
+APPROVE_BATCH = """
+mutation($id: ID!, $v: Int!) { approvePaymentBatch(input: {id: $id, version: $v,
+  idempotencyKey: "seed-approve"}) { batch { version } } }
+"""
+PAY = """
+mutation($id: ID!, $v: Int!, $ref: String!, $k: String!, $paid: MinorUnits!) { recordPayment(
+  input: {id: $id, version: $v, reference: $ref, paid: {amountMinor: $paid, currency: "VND"},
+  idempotencyKey: $k}) { claim { status } batch { status } } }
+"""
+
+COMMIT = """
+mutation($a: ID!, $d: String!) { recordCommitment(input: {agreementId: $a,
+  idempotencyKey: "seed-commit", amount: {amountMinor: 50000000, currency: "VND"},
+  description: $d}) { commitment { id } } }
+"""
+TRANCHE = """
+mutation($c: ID!, $k: String!, $ref: String!) { recordDisbursement(input: {commitmentId: $c,
+  idempotencyKey: $k, amount: {amountMinor: 10000000, currency: "VND"}, reference: $ref,
+  paidOn: "2025-03-01"}) { disbursement { id version } } }
+"""
+ACKNOWLEDGE = """
+mutation($id: ID!, $v: Int!) { acknowledgeDisbursement(input: {id: $id, version: $v,
+  idempotencyKey: "seed-ack"}) { disbursement { status } } }
+"""
+
+
+async def _ok(client, document: str, **variables: Any) -> dict[str, Any]:
+    body = await client.execute(document, **variables)
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+async def _certify_with_subsidies(client_for, world, e1, e3) -> dict[str, str]:
+    """The owner sets a subsidy rule and the evaluation body publishes the fee, then each
+    cohort's trainer issues its certificate: the operator's (c1, in DIST-1) under a rule
+    paying the person, the university's (c2, no district) under one paying the institution
+    that advanced the fee. Returns the global IDs of the two entitlements, by cohort."""
+    programme = to_global_id("Programme", world.programme.id)
+    owner = client_for("MIN", "coordinator")
+    rule = await _ok(
+        owner,
+        SET_RULE,
+        p=programme,
+        payee="PERSON",
+        v=None,
+        k="seed-rule-1",
+        rate=TRAINING_RATE_MINOR,
+    )
+    version = rule["setFundingRule"]["programme"]["fundingRule"]["version"]
+    await _ok(
+        client_for("APPRAISAL", "evaluator"), PUBLISH_FEE, p=programme, level=LEVEL, fee=FEE_MINOR
+    )
+    issued = {}
+    for cohort, enrollment, issuer, role in [
+        ("c1", e1, "OP-1", "operator_staff"),
+        ("c2", e3, "UNI", "university_staff"),
+    ]:
+        if cohort == "c2":
+            payee = "ADVANCING_INSTITUTION"
+            await _ok(
+                owner,
+                SET_RULE,
+                p=programme,
+                payee=payee,
+                v=version,
+                k="seed-rule-2",
+                rate=TRAINING_RATE_MINOR,
+            )
+        certificate = (
+            await _ok(
+                client_for(issuer, role),
+                ISSUE,
+                e=to_global_id("Enrollment", enrollment.id),
+                level=LEVEL,
+            )
+        )["issueCertificate"]["certificate"]
+        assert certificate["subsidyDecisions"] == [{"outcome": "GRANTED"}], certificate
+        [entitlement] = certificate["entitlements"]
+        issued[cohort] = entitlement["id"]
+    return issued
+
+
+async def _training_subsidy(session, world, enrollment) -> str:
+    """What completing the enrolment would have given rise to, had the factory that completed
+    it raised the event: the programme's rate, owed to the operator that trained the person,
+    verified by the cohort's district."""
+    subsidy = EntitlementModel(
+        programme_id=enrollment.programme_id,
+        kind=EntitlementKind.TRAINING_SUBSIDY,
+        once_key=f"enrollment:{enrollment.id}",
+        trainee_id=enrollment.trainee_id,
+        enrollment_id=enrollment.id,
+        operator_party_id=enrollment.operator_party_id,
+        verifier_party_id=world.district.id,
+        payee_rule=PayeeRule.ADVANCING_INSTITUTION,
+        payee_party_id=enrollment.operator_party_id,
+        amount_minor=TRAINING_RATE_MINOR,
+        currency=world.programme.currency,
+        rule="training subsidy per completed enrolment, at the programme's rate",
+        status=EntitlementStatus.ACCRUED,
+    )
+    session.add(subsidy)
+    await session.commit()
+    return to_global_id("Entitlement", subsidy.id)
+
+
+async def _funding_rows(session, world, client_for, e1, entitlements: dict[str, str]) -> list[Row]:
+    """Money moving, each step by its owner and each by another person than the step before.
+    The operator claims the training subsidy it advanced: the owner sends the claim back (its
+    reason a canary); claimed again, the district bureau rejects the line (the entitlement's
+    reason a canary). The university claims the fee it advanced: the owner's bureau verifies
+    it (c2 has no district), the owner approves, and another of its people records the
+    payment (its reference a canary). The subsidy owed to the person of c1 is paid in a batch
+    prepared and approved by two of the owner's people."""
+    programme = to_global_id("Programme", world.programme.id)
+    operator = client_for("OP-1", "operator_staff")
+    owner = client_for("MIN", "coordinator")
+    bureau = client_for("MIN", "coordinator", sub="test:min-bureau")
+    treasurer = client_for("MIN", "coordinator", sub="test:min-treasurer")
+    claimed = [await _training_subsidy(session, world, e1)]
+    first = (await _ok(operator, SUBMIT_CLAIM, p=programme, ids=claimed, k="seed-claim-1"))[
+        "submitClaim"
+    ]["claim"]
+    rejected = await _ok(
+        owner, REJECT_CLAIM, id=first["id"], v=first["version"], r=f"{CANARY}-claim-decision"
+    )
+    assert rejected["rejectClaim"]["claim"]["status"] == "REJECTED"
+    # sent back whole, the entitlement is claimed again
+    second = (await _ok(operator, SUBMIT_CLAIM, p=programme, ids=claimed, k="seed-claim-2"))[
+        "submitClaim"
+    ]["claim"]
+    verified = await _ok(
+        client_for("DIST-1", "district_officer"),
+        VERIFY_CLAIM,
+        id=second["id"],
+        v=second["version"],
+        k="seed-verify-1",
+        rejected=[{"entitlementId": claimed[0], "reason": f"{CANARY}-line-rejected"}],
+    )
+    assert verified["verifyClaim"]["claim"]["status"] == "REJECTED"  # its only line
+    ids = [entitlements["c2"]]
+    claim = (
+        await _ok(
+            client_for("UNI", "university_staff"),
+            SUBMIT_CLAIM,
+            p=programme,
+            ids=ids,
+            k="seed-claim-3",
+        )
+    )["submitClaim"]["claim"]
+    verified = await _ok(
+        bureau, VERIFY_CLAIM, id=claim["id"], v=claim["version"], k="seed-verify-2", rejected=[]
+    )
+    version = verified["verifyClaim"]["claim"]["version"]
+    approved = await _ok(owner, APPROVE_CLAIM, id=claim["id"], v=version)
+    version = approved["approveClaim"]["claim"]["version"]
+    await _ok(
+        treasurer,
+        PAY,
+        id=claim["id"],
+        v=version,
+        ref=f"{CANARY}-claim-reference",
+        k="seed-pay-1",
+        paid=FEE_MINOR,
+    )
+    batch = (await _ok(owner, PREPARE_BATCH, p=programme, ids=[entitlements["c1"]]))[
+        "preparePaymentBatch"
+    ]["batch"]
+    approved = await _ok(treasurer, APPROVE_BATCH, id=batch["id"], v=batch["version"])
+    version = approved["approvePaymentBatch"]["batch"]["version"]
+    await _ok(
+        owner,
+        PAY,
+        id=batch["id"],
+        v=version,
+        ref=f"{CANARY}-batch-reference",
+        k="seed-pay-2",
+        paid=FEE_MINOR,
+    )
+    await _sponsor_money(session, world, client_for)
+
+    async def stored(model) -> list[Any]:
+        query = select(model).order_by(model.id).execution_options(populate_existing=True)
+        return list((await session.execute(query)).scalars())
+
+    def texts(row) -> dict[str, str]:
+        """The canaries among its texts, under their GraphQL names."""
+        fields = {
+            "statusReason": "status_reason",
+            "decisionReason": "decision_reason",
+            "paidReference": "paid_reference",
+        }
+        values = {name: getattr(row, column, None) for name, column in fields.items()}
+        return {name: v for name, v in values.items() if v and v.startswith(CANARY)}
+
+    rows = [_row(FeeSchedule, f) for f in await stored(FeeScheduleModel)]
+    rows += [_row(Entitlement, e, texts(e)) for e in await stored(EntitlementModel)]
+    rows += [_row(ReimbursementClaim, c, texts(c)) for c in await stored(ClaimModel)]
+    rows += [_row(PaymentBatch, b, texts(b)) for b in await stored(BatchModel)]
+    rows += [
+        _row(Commitment, c, {"description": c.description}) for c in await stored(CommitmentModel)
+    ]
+    rows += [
+        _row(Disbursement, d, {"reference": d.reference}) for d in await stored(DisbursementModel)
+    ]
+    assert sum(len(r.canaries) for r in rows) == 7, [r.canaries for r in rows]
+    return rows
+
+
+async def _sponsor_money(session, world, client_for) -> None:
+    """The bank commits money under the convention it signed with the owner (its description
+    a canary) and pays two tranches (their references canaries); the owner acknowledges the
+    first."""
+    convention = await create_agreement(
+        session,
+        world.programme,
+        [(world.ministry, ParticipantRole.OWNER), (world.sponsor, ParticipantRole.FUNDER)],
+    )
+    convention.signed_on = dt.date(2024, 10, 16)
+    await session.commit()
+    bank = client_for("BANK", "sponsor_staff")
+    committed = await _ok(
+        bank,
+        COMMIT,
+        a=to_global_id("Agreement", convention.id),
+        d=f"{CANARY}-commitment-description",
+    )
+    commitment = committed["recordCommitment"]["commitment"]["id"]
+    tranches = [
+        (await _ok(bank, TRANCHE, c=commitment, k=f"seed-t{n}", ref=f"{CANARY}-tranche-{n}"))[
+            "recordDisbursement"
+        ]["disbursement"]
+        for n in (1, 2)
+    ]
+    first = tranches[0]
+    acknowledged = await _ok(
+        client_for("MIN", "coordinator"), ACKNOWLEDGE, id=first["id"], v=first["version"]
+    )
+    assert acknowledged["acknowledgeDisbursement"]["disbursement"]["status"] == "ACKNOWLEDGED"
 
 
 async def _contact(session, trainee, party, tag: str, at: dt.datetime) -> TraineeContact:
@@ -694,9 +990,9 @@ def _check_scoping(seed: Seed, seen) -> None:
     programme, draft = seed.programme_id, seed.draft_id
     draft_row = next(r for r in rows if r.type_name == "Programme" and r.stored["id"] == draft)
     # an auditor of an unrelated ministry supervises nothing here: no person, no enrolment,
-    # no event, no draft, no delivery row at all
+    # no event, no draft, no delivery or money row at all (published fees are public)
     for type_name in policy.TYPES:
-        if type_name not in ("Party", "Programme"):
+        if type_name not in ("Party", "Programme", "FeeSchedule"):
             assert visible("FOREIGN-MIN", "auditor", type_name) == 0, type_name
     assert seen[("FOREIGN-MIN", "auditor")][draft_row.global_id] == {"absent"}
     assert outcome("FOREIGN-MIN", "auditor", "Programme", "budget") == {"forbidden"}
@@ -712,10 +1008,11 @@ def _check_scoping(seed: Seed, seen) -> None:
         assert outcome("LABOUR", "auditor", "Trainee", name) == {"read"}, name
     # an auditor of a party that supervises nothing reads the events its party caused only
     own = [r for r in rows if r.stored.get("actor_party_id") == seed.party_ids["APPRAISAL"]]
-    assert len(own) == 1
-    assert visible("APPRAISAL", "auditor", "AuditEvent") == 1
+    assert len(own) == 2  # the test it recorded and the fee it published
+    assert visible("APPRAISAL", "auditor", "AuditEvent") == len(own)
     # ... and not the states before and after, which only supervising auditors read
-    assert seen[("APPRAISAL", "auditor")][own[0].global_id] == {"read", "forbidden"}
+    for event in own:
+        assert seen[("APPRAISAL", "auditor")][event.global_id] == {"read", "forbidden"}
     assert outcome("APPRAISAL", "auditor", "AuditEvent", "after") == {"forbidden"}
     assert visible("APPRAISAL", "auditor", "Trainee") == 0
     # an evaluation body: the candidates and their tests and certificates, by name only,
@@ -746,6 +1043,45 @@ def _check_scoping(seed: Seed, seen) -> None:
         assert visible(*who, "FollowUp") == count("FollowUp"), who
     assert outcome("MIN-HOME", "coordinator", "FollowUp", "note") == {"read", "forbidden"}
     assert outcome("MNC", "sponsor_staff", "FollowUp", "note") == {"forbidden"}
+    # money: an entitlement (a person and an amount) and a claim are read by the institution
+    # that trained the person, the bureau that verifies it, the owner and the supervising
+    # auditors; a payment batch by the owner and the auditors; published fees by anyone
+    money = ("Entitlement", "ReimbursementClaim", "PaymentBatch")
+    for who in [("MIN", "coordinator"), ("LABOUR", "auditor")]:
+        for type_name in money:
+            assert visible(*who, type_name) == count(type_name), (who, type_name)
+    for who in [
+        ("MIN-HOME", "coordinator"),
+        ("APPRAISAL", "evaluator"),
+        ("BANK", "sponsor_staff"),
+        ("DIST-2", "district_officer"),
+        ("OP-2", "operator_staff"),
+        (None, None),
+    ]:
+        for type_name in money:
+            assert visible(*who, type_name) == 0, (who, type_name)
+        assert visible(*who, "FeeSchedule") == count("FeeSchedule") >= 1, who
+    # the district bureau reads what it verifies (c1's), not what the owner verifies (c2's)
+    verifiers = [r.stored["verifier_party_id"] for r in rows if r.type_name == "Entitlement"]
+    district, owner = seed.party_ids["DIST-1"], seed.party_ids["MIN"]
+    assert district in verifiers and owner in verifiers
+    assert visible("DIST-1", "district_officer", "Entitlement") == verifiers.count(district)
+    for who in [("DIST-1", "district_officer"), ("OP-1", "operator_staff")]:
+        assert visible(*who, "PaymentBatch") == 0, who
+    # a sponsor reads its own money only; the owner and the supervising auditors read it all
+    for type_name in ("Commitment", "Disbursement"):
+        assert visible("BANK", "sponsor_staff", type_name) == count(type_name) >= 1, type_name
+        for who in [("MIN", "coordinator"), ("LABOUR", "auditor")]:
+            assert visible(*who, type_name) == count(type_name), (who, type_name)
+        for who in [
+            ("OTHER-BANK", "sponsor_staff"),
+            ("MNC", "sponsor_staff"),
+            ("MIN-HOME", "coordinator"),
+            ("OP-1", "operator_staff"),
+            ("DIST-1", "district_officer"),
+            (None, None),
+        ]:
+            assert visible(*who, type_name) == 0, (who, type_name)
 
 
 def test_audit_event_objects_carry_their_programme():

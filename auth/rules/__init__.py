@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 
-from auth.relations import MutationRule, TypeRule
+from auth.relations import FieldRule, MutationRule, TypeRule
 from auth.rules.core import CORE_MUTATIONS, CORE_TYPES, CORE_VALUE_TYPES
 from auth.rules.delivery import DELIVERY_MUTATIONS, DELIVERY_TYPES, DELIVERY_VALUE_TYPES
+from auth.rules.funding import (
+    FUNDING_FIELDS,
+    FUNDING_MUTATIONS,
+    FUNDING_TYPES,
+    FUNDING_VALUE_TYPES,
+)
 from auth.rules.lifecycle import ALWAYS, OPEN_IN
 from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
 
@@ -25,9 +32,23 @@ def _merge(*tables: dict[str, T]) -> dict[str, T]:
     return merged
 
 
-TYPES: dict[str, TypeRule] = _merge(CORE_TYPES, DELIVERY_TYPES, OUTCOME_TYPES)
-MUTATIONS: dict[str, MutationRule] = _merge(CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS)
-VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES | OUTCOME_VALUE_TYPES
+def _extend(types: dict[str, TypeRule], *added: dict[str, dict[str, FieldRule]]) -> None:
+    """Fields a later area adds to an earlier area's types, each with its own rule."""
+    for table in added:
+        for type_name, fields in table.items():
+            clash = set(types[type_name].fields) & set(fields)
+            assert not clash, f"{type_name}: two areas declare {clash}"
+            types[type_name] = replace(
+                types[type_name], fields={**types[type_name].fields, **fields}
+            )
+
+
+TYPES: dict[str, TypeRule] = _merge(CORE_TYPES, DELIVERY_TYPES, OUTCOME_TYPES, FUNDING_TYPES)
+_extend(TYPES, FUNDING_FIELDS)
+MUTATIONS: dict[str, MutationRule] = _merge(
+    CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS, FUNDING_MUTATIONS
+)
+VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES | OUTCOME_VALUE_TYPES | FUNDING_VALUE_TYPES
 
 _unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)
 assert not _unknown, f"the lifecycle names actions that do not exist: {_unknown}"

@@ -22,16 +22,38 @@ SETTING_UP = frozenset(
         "raiseEscalation",
         "acknowledgeEscalation",
         "resolveEscalation",
+        "setFundingRule",
+        # Sponsors commit and pay tranches from the convention's signature (GITEX).
+        "recordCommitment",
+        "recordDisbursement",
+        "acknowledgeDisbursement",
     }
 )
-AFTER_TRAINING = frozenset(
+# A closed programme still settles what it owes for the training it gave.
+SETTLING = frozenset(
     {
-        "updateCohortStatus",
-        "recordPlacement",
-        "recordFollowUp",
-        "acknowledgeEscalation",
-        "resolveEscalation",
+        "submitClaim",
+        "verifyClaim",
+        "approveClaim",
+        "rejectClaim",
+        "preparePaymentBatch",
+        "approvePaymentBatch",
+        "recordPayment",
+        "recordDisbursement",
+        "acknowledgeDisbursement",
     }
+)
+AFTER_TRAINING = (
+    frozenset(
+        {
+            "updateCohortStatus",
+            "recordPlacement",
+            "recordFollowUp",
+            "acknowledgeEscalation",
+            "resolveEscalation",
+        }
+    )
+    | SETTLING
 )
 
 # Actions that create the programme itself, or that no programme's state can stop.

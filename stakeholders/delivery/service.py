@@ -13,8 +13,10 @@ from auth.principal import Principal
 from stakeholders.audit.service import snapshot
 from stakeholders.db import utcnow
 from stakeholders.delivery.enums import CohortMode, CohortStatus, EnrollmentStatus
+from stakeholders.delivery.events import EnrollmentCompleted
 from stakeholders.delivery.models import Cohort, Enrollment
 from stakeholders.errors import BadInput, Conflict
+from stakeholders.events import raise_event
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
 from stakeholders.programmes.service import participant_roles
@@ -231,4 +233,6 @@ async def update_enrollment_status(
     if reason is not None:
         enrollment.reason = reason
     await audited(session, principal, "updateEnrollmentStatus", enrollment, before)
+    if status is EnrollmentStatus.COMPLETED:
+        await raise_event(session, principal, EnrollmentCompleted(enrollment))
     return enrollment

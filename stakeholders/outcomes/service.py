@@ -20,7 +20,9 @@ from stakeholders.delivery.enums import EnrollmentStatus
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee
 from stakeholders.delivery.service import COMPLETION_CHECKS
 from stakeholders.errors import BadInput, Conflict
+from stakeholders.events import raise_event
 from stakeholders.outcomes.enums import ContractKind, FollowUpKind
+from stakeholders.outcomes.events import CertificateIssued
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
@@ -232,6 +234,7 @@ async def issue_certificate(
     )
     session.add(certificate)
     await audited(session, principal, "issueCertificate", certificate, None)
+    await raise_event(session, principal, CertificateIssued(certificate, enrollment, passed))
     return certificate
 
 

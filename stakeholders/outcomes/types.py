@@ -128,6 +128,7 @@ class Certificate(_OfEnrollment):
     number: str = strawberry.field(description="Unique number, e.g. BD-CDS-2025-000123.")
     level: str = strawberry.field(description="What it certifies.")
     issued_on: dt.date = strawberry.field(description="Day of issue.")
+    certificate_pk: strawberry.Private[int]
     trainee_pk: strawberry.Private[int]
     issuer_party_id: strawberry.Private[int]
     via_employer: strawberry.Private[bool]
@@ -139,6 +140,7 @@ class Certificate(_OfEnrollment):
             number=row.number,
             level=row.level,
             issued_on=row.issued_on,
+            certificate_pk=row.id,
             trainee_pk=row.trainee_id,
             issuer_party_id=row.issuer_party_id,
             via_employer=bool(getattr(row, "via_employer", False)),

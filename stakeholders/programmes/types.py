@@ -26,6 +26,7 @@ from stakeholders.programmes.enums import (
     TargetMetric,
 )
 from stakeholders.programmes.filters import EscalationFilter, ResponsibilityFilter
+from stakeholders.validation import currency_exponent
 
 if TYPE_CHECKING:
     from stakeholders.programmes.work_types import Escalation, Responsibility
@@ -163,6 +164,23 @@ class Money:
     amount_minor: MinorUnits = strawberry.field(description="Amount in minor units (cents).")
     currency: str = strawberry.field(description="ISO 4217 currency code.")
 
+    @classmethod
+    def of(cls, amount_minor: int, currency: str) -> Money:
+        return cls(amount_minor=MinorUnits(amount_minor), currency=currency)
+
+    @strawberry.field(description="Digits of the minor unit (ISO 4217): 2 for EUR, 0 for VND.")
+    def exponent(self) -> int:
+        return currency_exponent(self.currency)
+
+    @strawberry.field(description="The amount in major units, exact, e.g. 1234.50 or 150000.")
+    def amount(self) -> str:
+        digits = currency_exponent(self.currency)
+        sign, value = ("-" if self.amount_minor < 0 else ""), abs(self.amount_minor)
+        if digits == 0:
+            return f"{sign}{value}"
+        major, minor = divmod(value, 10**digits)
+        return f"{sign}{major}.{minor:0{digits}d}"
+
 
 @strawberry.type(description="A track or module of a programme (e.g. AI, cloud computing).")
 class Track:
@@ -294,7 +312,7 @@ class Programme(Node, Entity):
     def budget(self) -> Money | None:
         if self.budget_minor is None:
             return None
-        return Money(amount_minor=MinorUnits(self.budget_minor), currency=self.currency)
+        return Money.of(self.budget_minor, self.currency)
 
     @strawberry.field(description="Parties taking part, each with its role.")
     async def participants(self, info: Info) -> list[Participant]:

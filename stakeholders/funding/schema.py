@@ -1,0 +1,564 @@
+"""Funding's root fields and mutations. Every one of its mutations moves or fixes money: each
+takes an idempotencyKey and runs once per key (stakeholders.idempotency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import strawberry
+
+from stakeholders.common.loading import fetch_page
+from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.relay import (
+    After,
+    Connection,
+    First,
+    decode_global_id,
+    expect_global_id,
+    page_request,
+    to_connection,
+)
+from stakeholders.common.resolvers import Info
+from stakeholders.declared import node_mutation
+from stakeholders.delivery.enums import EmploymentStatus
+from stakeholders.errors import BadInput
+from stakeholders.funding import anomalies, claims, service
+from stakeholders.funding import extensions as _extensions  # noqa: F401 - adds funding's fields
+from stakeholders.funding import repository as repo
+from stakeholders.funding.enums import ClaimStatus, EntitlementStatus, PayeeRule
+from stakeholders.funding.loaders import BatchByIdLoader, ClaimByIdLoader
+from stakeholders.funding.models import FeeSchedule as FeeModel
+from stakeholders.funding.models import FundingRule as FundingRuleModel
+from stakeholders.funding.models import PaymentBatch as BatchModel
+from stakeholders.funding.models import ReimbursementClaim as ClaimModel
+from stakeholders.funding.types import (
+    Entitlement,
+    FeeSchedule,
+    FundingAnomaly,
+    PaymentBatch,
+    ReimbursementClaim,
+)
+from stakeholders.idempotency import once, request_hash
+from stakeholders.parties.schema import optional_party_id, own_or_named_party
+from stakeholders.programmes.models import Programme as ProgrammeModel
+from stakeholders.programmes.schema import (
+    MoneyInput,
+    ProgrammeCode,
+    ProgrammePayload,
+    programme_by_id,
+    programme_id_by_code,
+    programme_target,
+)
+from stakeholders.programmes.types import Programme
+from stakeholders.writes import get_for_update
+
+__all__ = ["FundingMutation", "FundingQuery"]
+
+VERSION = "The version you last read; a stale one is refused with CONFLICT."
+KEY = (
+    "Your key for this request, 1-200 characters: sent again with the same input it returns "
+    "the first answer and changes nothing; with another input it is CONFLICT."
+)
+
+
+@strawberry.input(description="A programme's subsidy rule; replaces the one in force.")
+class SetFundingRuleInput:
+    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
+    evaluation_payee: PayeeRule = strawberry.field(
+        description="Who an evaluation subsidy is paid to: the person, or the institution that "
+        "advanced the fee."
+    )
+    idempotency_key: str = strawberry.field(description=KEY)
+    version: int | None = strawberry.field(
+        default=None, description="Version of the rule it replaces; none for the first rule."
+    )
+    evaluation_audiences: list[EmploymentStatus] = strawberry.field(
+        default_factory=list,
+        description="Situations that earn an evaluation subsidy (Chongqing: FINAL_YEAR_STUDENT, "
+        "EMPLOYEE); every one when empty.",
+    )
+    training_rate: MoneyInput | None = strawberry.field(
+        default=None,
+        description="Training subsidy per completed enrolment, in the programme's currency; "
+        "none: no training subsidy.",
+    )
+
+
+@strawberry.input(description="An evaluation fee, published by the evaluation body.")
+class PublishFeeScheduleInput:
+    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
+    level: str = strawberry.field(
+        description="Level, as certificates of the programme name it; 1-120 characters."
+    )
+    amount: MoneyInput = strawberry.field(description="The fee, in the programme's currency.")
+    effective_from: dt.date = strawberry.field(
+        description="First day of tests it applies to; earlier tests keep the fee then in force."
+    )
+    idempotency_key: str = strawberry.field(description=KEY)
+    track: str | None = strawberry.field(
+        default=None, description="Code of the track it is for; none: every track."
+    )
+
+
+@strawberry.input(description="An institution's claim for the subsidies it advanced.")
+class SubmitClaimInput:
+    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
+    idempotency_key: str = strawberry.field(description=KEY)
+    entitlement_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Global IDs of the ACCRUED entitlements claimed; or send upTo instead.",
+    )
+    up_to: dt.date | None = strawberry.field(
+        default=None, description="Claim every ACCRUED entitlement that arose up to this day."
+    )
+    operator_code: str | None = strawberry.field(
+        default=None,
+        description="Code of the claiming institution, yours or one below it; defaults to "
+        "your own.",
+    )
+    verifier_code: str | None = strawberry.field(
+        default=None,
+        description="With upTo: only the entitlements this bureau verifies (a claim goes to "
+        "one bureau).",
+    )
+
+
+@strawberry.input(description="A line rejected at verification, and why.")
+class RejectedLineInput:
+    entitlement_id: strawberry.ID = strawberry.field(
+        description="Global ID of the claimed entitlement."
+    )
+    reason: str = strawberry.field(description="Why it is rejected; 1-2,000 characters.")
+
+
+@strawberry.input(description="The bureau's verification of a claim.")
+class VerifyClaimInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
+    version: int = strawberry.field(description=VERSION)
+    idempotency_key: str = strawberry.field(description=KEY)
+    rejected: list[RejectedLineInput] = strawberry.field(
+        default_factory=list, description="The lines rejected; every other line is accepted."
+    )
+
+
+@strawberry.input(description="Approve a verified claim.")
+class ApproveClaimInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
+    version: int = strawberry.field(description=VERSION)
+    idempotency_key: str = strawberry.field(description=KEY)
+
+
+@strawberry.input(description="Send a claim back whole.")
+class RejectClaimInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
+    version: int = strawberry.field(description=VERSION)
+    reason: str = strawberry.field(description="Why; 1-2,000 characters.")
+    idempotency_key: str = strawberry.field(description=KEY)
+
+
+@strawberry.input(description="Evaluation subsidies owed to persons, put in a batch.")
+class PreparePaymentBatchInput:
+    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
+    idempotency_key: str = strawberry.field(description=KEY)
+    entitlement_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Global IDs of ACCRUED entitlements paid to persons; or send upTo instead.",
+    )
+    up_to: dt.date | None = strawberry.field(
+        default=None, description="Every ACCRUED one paid to a person that arose up to this day."
+    )
+
+
+@strawberry.input(description="Approve a prepared payment batch.")
+class ApprovePaymentBatchInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
+    version: int = strawberry.field(description=VERSION)
+    idempotency_key: str = strawberry.field(description=KEY)
+
+
+@strawberry.input(description="The payer's transfer of an approved claim or batch.")
+class RecordPaymentInput:
+    id: strawberry.ID = strawberry.field(
+        description="Global ID of the approved ReimbursementClaim or PaymentBatch."
+    )
+    version: int = strawberry.field(description=VERSION)
+    reference: str = strawberry.field(description="The payer's reference; 1-120 characters.")
+    paid: MoneyInput = strawberry.field(description="What was actually paid, in its currency.")
+    idempotency_key: str = strawberry.field(description=KEY)
+
+
+@strawberry.type(description="The fee was published.")
+class FeeSchedulePayload:
+    fee_schedule: FeeSchedule = strawberry.field(description="The fee as published.")
+
+
+@strawberry.type(description="The claim changed.")
+class ClaimPayload:
+    claim: ReimbursementClaim = strawberry.field(description="The claim as now stored.")
+
+
+@strawberry.type(description="The payment batch changed.")
+class BatchPayload:
+    batch: PaymentBatch = strawberry.field(description="The batch as now stored.")
+
+
+@strawberry.type(description="The payment was recorded.")
+class PaymentPayload:
+    claim: ReimbursementClaim | None = strawberry.field(description="The claim paid, if one.")
+    batch: PaymentBatch | None = strawberry.field(description="The batch paid, if one.")
+
+
+Statuses = Annotated[
+    list[EntitlementStatus] | None,
+    strawberry.argument(description="Only entitlements in one of these statuses."),
+]
+ClaimStatuses = Annotated[
+    list[ClaimStatus] | None, strawberry.argument(description="Only claims in these statuses.")
+]
+
+
+async def _page(info: Info, stmt: Any, table: Any, first: First, after: After) -> Any:
+    request = page_request(first, after, info.context.max_page_size)
+    return await fetch_page(info.context.loaders, stmt, table, request)
+
+
+@strawberry.type
+class FundingQuery:
+    @strawberry.field(description="Published evaluation fees, public, in id order.")
+    async def fee_schedules(
+        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
+    ) -> Connection[FeeSchedule] | None:
+        table = repo.FEE_SCHEDULES
+        stmt = repo.readable_fee_schedules(info.context.principal)
+        programme_id = await programme_id_by_code(info, programme)
+        if programme_id is not None:
+            stmt = stmt.where(table.c.programme_id == programme_id)
+        page = await _page(info, stmt, table, first, after)
+        return to_connection(page, FeeSchedule.from_row)
+
+    @strawberry.field(description="Entitlements you may see, in id order.")
+    async def entitlements(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        programme: ProgrammeCode = None,
+        status: Statuses = None,
+    ) -> Connection[Entitlement] | None:
+        table = repo.ENTITLEMENTS
+        stmt = repo.readable_entitlements(info.context.principal)
+        programme_id = await programme_id_by_code(info, programme)
+        if programme_id is not None:
+            stmt = stmt.where(table.c.programme_id == programme_id)
+        if status is not None:
+            stmt = stmt.where(table.c.status.in_([s.value for s in status]))
+        page = await _page(info, stmt, table, first, after)
+        return to_connection(page, Entitlement.from_row)
+
+    @strawberry.field(description="Reimbursement claims you may see, in id order.")
+    async def claims(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        programme: ProgrammeCode = None,
+        status: ClaimStatuses = None,
+    ) -> Connection[ReimbursementClaim] | None:
+        table = repo.CLAIMS
+        stmt = repo.readable_claims(info.context.principal)
+        programme_id = await programme_id_by_code(info, programme)
+        if programme_id is not None:
+            stmt = stmt.where(table.c.programme_id == programme_id)
+        if status is not None:
+            stmt = stmt.where(table.c.status.in_([s.value for s in status]))
+        page = await _page(info, stmt, table, first, after)
+        return to_connection(page, ReimbursementClaim.from_row)
+
+    @strawberry.field(
+        description="What fund supervision finds in a programme's money, about rows you may read."
+    )
+    async def funding_anomalies(
+        self,
+        info: Info,
+        programme: Annotated[
+            str,
+            strawberry.argument(description="Code of the programme, e.g. CQ-DIGITAL-ENGINEERS."),
+        ],
+    ) -> list[FundingAnomaly]:
+        programme_id = await programme_id_by_code(info, programme)
+        sources = anomalies.Sources.readable_by(info.context.principal)
+        async with info.context.loaders.idle():
+            found = await anomalies.findings(info.context.session, sources, programme_id)
+        return [FundingAnomaly.of(f) for f in found]
+
+    @strawberry.field(description="Payment batches you may see, in id order.")
+    async def payment_batches(
+        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
+    ) -> Connection[PaymentBatch] | None:
+        table = repo.BATCHES
+        stmt = repo.readable_batches(info.context.principal)
+        programme_id = await programme_id_by_code(info, programme)
+        if programme_id is not None:
+            stmt = stmt.where(table.c.programme_id == programme_id)
+        page = await _page(info, stmt, table, first, after)
+        return to_connection(page, PaymentBatch.from_row)
+
+
+def _ids(values: list[strawberry.ID], field: str) -> list[int]:
+    return [expect_global_id(v, "Entitlement", field=field) for v in values]
+
+
+async def _on_programme(
+    info: Info, action: str, data: Any, model: type, change: Any, target: Any = None
+) -> Any:
+    """A money mutation on a programme: the programme locked, the change run once per key."""
+    ctx = info.context
+    pk, row = await programme_by_id(info, data.programme_id, "programmeId")
+
+    async def work() -> Any:
+        programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+        return await once(
+            ctx.session,
+            ctx.principal,
+            action=action,
+            key=data.idempotency_key,
+            digest=request_hash(action, data),
+            model=model,
+            work=lambda: change(programme),
+        )
+
+    facts = target(row) if target is not None and row is not None else programme_target(row)
+    return await run_mutation(ctx, action, facts, work)
+
+
+@strawberry.type
+class FundingMutation:
+    @strawberry.mutation(description="Set the subsidy rule of a programme your party owns.")
+    async def set_funding_rule(
+        self,
+        info: Info,
+        input: Annotated[
+            SetFundingRuleInput,
+            strawberry.argument(description="The programme, who is paid, which audiences, rate."),
+        ],
+    ) -> ProgrammePayload | None:
+        ctx = info.context
+        rate = input.training_rate
+
+        async def change(programme: ProgrammeModel) -> Any:
+            if rate is not None:
+                service.check_amount(
+                    rate.amount_minor, rate.currency, programme, field="trainingRate"
+                )
+            return await service.set_funding_rule(
+                ctx.session,
+                ctx.principal,
+                programme=programme,
+                version=input.version,
+                evaluation_payee=input.evaluation_payee,
+                evaluation_audiences=input.evaluation_audiences,
+                training_rate_minor=rate.amount_minor if rate is not None else None,
+            )
+
+        rule = await _on_programme(info, "setFundingRule", input, FundingRuleModel, change)
+        stored = await ctx.session.get(ProgrammeModel, rule.programme_id)
+        return ProgrammePayload(programme=Programme.from_row(stored))
+
+    @strawberry.mutation(description="Publish an evaluation fee, as the programme's evaluator.")
+    async def publish_fee_schedule(
+        self,
+        info: Info,
+        input: Annotated[
+            PublishFeeScheduleInput,
+            strawberry.argument(description="The programme, level, track, fee and first day."),
+        ],
+    ) -> FeeSchedulePayload | None:
+        ctx = info.context
+
+        def change(programme: ProgrammeModel) -> Any:
+            return service.publish_fee_schedule(
+                ctx.session,
+                ctx.principal,
+                programme=programme,
+                track_code=input.track,
+                level=input.level,
+                amount_minor=input.amount.amount_minor,
+                currency=input.amount.currency,
+                effective_from=input.effective_from,
+            )
+
+        fee = await _on_programme(info, "publishFeeSchedule", input, FeeModel, change)
+        return FeeSchedulePayload(fee_schedule=FeeSchedule.from_row(fee))
+
+    @strawberry.mutation(description="Claim back the subsidies your institution advanced.")
+    async def submit_claim(
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitClaimInput,
+            strawberry.argument(description="The programme and the entitlements, or a day."),
+        ],
+    ) -> ClaimPayload | None:
+        ctx = info.context
+        operator = await own_or_named_party(info, input.operator_code, "operatorCode")
+        choice = claims.Choice(
+            ids=_ids(input.entitlement_ids, "entitlementIds"),
+            up_to=input.up_to,
+            verifier_party_id=await optional_party_id(info, input.verifier_code, "verifierCode"),
+        )
+
+        def change(programme: ProgrammeModel) -> Any:
+            return claims.submit_claim(
+                ctx.session,
+                ctx.principal,
+                programme=programme,
+                operator_party_id=operator,
+                choice=choice,
+            )
+
+        claim = await _on_programme(
+            info,
+            "submitClaim",
+            input,
+            ClaimModel,
+            change,
+            target=lambda row: Facts(party_id=operator, programme_id=row.id),
+        )
+        return ClaimPayload(claim=ReimbursementClaim.from_row(claim))
+
+    @strawberry.mutation(description="Verify a claim addressed to your bureau, line by line.")
+    async def verify_claim(
+        self,
+        info: Info,
+        input: Annotated[
+            VerifyClaimInput,
+            strawberry.argument(description="The claim, its version and the lines rejected."),
+        ],
+    ) -> ClaimPayload | None:
+        ctx = info.context
+        rejected = [
+            claims.LineVerdict(
+                expect_global_id(r.entitlement_id, "Entitlement", field="rejected"), r.reason
+            )
+            for r in input.rejected
+        ]
+        pk = expect_global_id(input.id, "ReimbursementClaim")
+        target = await ctx.loaders.get(ClaimByIdLoader).load(pk)
+
+        async def work() -> Any:
+            return await once(
+                ctx.session,
+                ctx.principal,
+                action="verifyClaim",
+                key=input.idempotency_key,
+                digest=request_hash("verifyClaim", input),
+                model=ClaimModel,
+                work=lambda: claims.verify_claim(
+                    ctx.session,
+                    ctx.principal,
+                    claim_id=pk,
+                    version=input.version,
+                    rejected=rejected,
+                ),
+            )
+
+        claim = await run_mutation(ctx, "verifyClaim", target, work)
+        return ClaimPayload(claim=ReimbursementClaim.from_row(claim))
+
+    approve_claim = node_mutation(
+        "approveClaim",
+        "Approve a verified claim of a programme your party owns.",
+        ApproveClaimInput,
+        "The claim, its version and your idempotency key.",
+        claims.approve_claim,
+        ClaimPayload,
+        idempotent=ClaimModel,
+    )
+    reject_claim = node_mutation(
+        "rejectClaim",
+        "Send back a claim of a programme your party owns, with the reason.",
+        RejectClaimInput,
+        "The claim, its version, the reason and your idempotency key.",
+        claims.reject_claim,
+        ClaimPayload,
+        idempotent=ClaimModel,
+    )
+
+    @strawberry.mutation(description="Put evaluation subsidies owed to persons in a batch.")
+    async def prepare_payment_batch(
+        self,
+        info: Info,
+        input: Annotated[
+            PreparePaymentBatchInput,
+            strawberry.argument(description="The programme and the entitlements, or a day."),
+        ],
+    ) -> BatchPayload | None:
+        ctx = info.context
+        choice = claims.Choice(ids=_ids(input.entitlement_ids, "entitlementIds"), up_to=input.up_to)
+
+        def change(programme: ProgrammeModel) -> Any:
+            return claims.prepare_batch(
+                ctx.session, ctx.principal, programme=programme, choice=choice
+            )
+
+        batch = await _on_programme(info, "preparePaymentBatch", input, BatchModel, change)
+        return BatchPayload(batch=PaymentBatch.from_row(batch))
+
+    approve_payment_batch = node_mutation(
+        "approvePaymentBatch",
+        "Approve a payment batch another person prepared.",
+        ApprovePaymentBatchInput,
+        "The batch, its version and your idempotency key.",
+        claims.approve_batch,
+        BatchPayload,
+        idempotent=BatchModel,
+    )
+
+    @strawberry.mutation(description="Record the payment of an approved claim or batch.")
+    async def record_payment(
+        self,
+        info: Info,
+        input: Annotated[
+            RecordPaymentInput,
+            strawberry.argument(description="What was paid, its reference, and your key."),
+        ],
+    ) -> PaymentPayload | None:
+        ctx = info.context
+        type_name, pk = decode_global_id(input.id)
+        kinds: dict[str, tuple[Any, type[ClaimModel] | type[BatchModel]]] = {
+            "ReimbursementClaim": (ClaimByIdLoader, ClaimModel),
+            "PaymentBatch": (BatchByIdLoader, BatchModel),
+        }
+        if type_name not in kinds:
+            raise BadInput("id must be the ID of a ReimbursementClaim or PaymentBatch", field="id")
+        loader, model = kinds[type_name]
+        target = await ctx.loaders.get(loader).load(pk)
+
+        async def change() -> Any:
+            paid = await get_for_update(ctx.session, model, pk)
+            return await claims.record_payment(
+                ctx.session,
+                ctx.principal,
+                paid=paid,
+                version=input.version,
+                reference=input.reference,
+                amount_minor=input.paid.amount_minor,
+                currency=input.paid.currency,
+            )
+
+        async def work() -> Any:
+            return await once(
+                ctx.session,
+                ctx.principal,
+                action="recordPayment",
+                key=input.idempotency_key,
+                digest=request_hash("recordPayment", input),
+                model=model,
+                work=change,
+            )
+
+        paid = await run_mutation(ctx, "recordPayment", target, work)
+        if isinstance(paid, ClaimModel):
+            return PaymentPayload(claim=ReimbursementClaim.from_row(paid), batch=None)
+        return PaymentPayload(claim=None, batch=PaymentBatch.from_row(paid))

@@ -1,0 +1,435 @@
+"""The money path through the API, each step by its owner (Chongqing's evaluation subsidy):
+a published fee, a first-time pass, an entitlement with no application, the institution's
+claim, the district's verification, the owner's approval, the payment; and every refusal
+leaves the database as it was."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from stakeholders.audit.models import AuditEvent
+from stakeholders.audit.service import verify_chain
+from stakeholders.common.relay import decode_global_id, to_global_id
+from stakeholders.delivery.models import Enrollment
+from stakeholders.funding.models import Entitlement, ReimbursementClaim
+from stakeholders.programmes.enums import ParticipantRole
+from stakeholders.programmes.models import Programme
+from tests import delivery_factories as df
+from tests.factories import add_participant, build_world, create_party
+
+RULE = """
+mutation($p: ID!, $k: String!, $payee: PayeeRule!, $rate: MoneyInput) { setFundingRule(input: {
+  programmeId: $p, idempotencyKey: $k, evaluationPayee: $payee,
+  evaluationAudiences: [FINAL_YEAR_STUDENT, EMPLOYEE], trainingRate: $rate}) {
+  programme { fundingRule { evaluationPayee evaluationAudiences version } } } }
+"""
+FEE = """
+mutation($p: ID!, $k: String!, $amount: MoneyInput!, $from: Date!) { publishFeeSchedule(input: {
+  programmeId: $p, idempotencyKey: $k, level: "四级", track: "AI", amount: $amount,
+  effectiveFrom: $from}) { feeSchedule { id level track effectiveFrom
+  amount { amountMinor currency exponent amount } publisher { code } } } }
+"""
+CERTIFY = """
+mutation($e: ID!) { issueCertificate(input: {enrollmentId: $e, level: "四级"}) { certificate {
+  number entitlements { id kind status payeeRule amount { amountMinor currency amount }
+  payee { code } beneficiary { fullName } }
+  subsidyDecisions { outcome reason entitlement { id } } } } }
+"""
+CLAIM = """
+mutation($p: ID!, $k: String!, $upTo: Date) { submitClaim(input: {programmeId: $p,
+  idempotencyKey: $k, upTo: $upTo}) { claim { id status version operator { code }
+  verifier { code } total { amountMinor currency } lines { totalCount edges { node {
+  status entitlement { id } } } } viewerCan { verify approve reject recordPayment } } } }
+"""
+VERIFY = """
+mutation($id: ID!, $v: Int!, $k: String!, $rejected: [RejectedLineInput!]!) { verifyClaim(input:
+  {id: $id, version: $v, idempotencyKey: $k, rejected: $rejected}) { claim { status version
+  verifiedBy total { amountMinor } accepted { amountMinor } } } }
+"""
+APPROVE = """
+mutation($id: ID!, $v: Int!, $k: String!) { approveClaim(input: {id: $id, version: $v,
+  idempotencyKey: $k}) { claim { status version decidedBy } } }
+"""
+PAY = """
+mutation($id: ID!, $v: Int!, $k: String!, $paid: MoneyInput!) { recordPayment(input: {id: $id,
+  version: $v, idempotencyKey: $k, reference: "CQ-TREASURY-2025-0042", paid: $paid}) {
+  claim { status paidReference paid { amountMinor currency } } batch { status } } }
+"""
+ENTITLEMENT = """
+query($id: ID!) { node(id: $id) { ... on Entitlement { status statusReason version
+  claim { status } } } }
+"""
+
+FEE_CNY = 48_000  # CNY 480.00: the source gives no amount (see the demo's comments)
+
+
+@dataclass
+class Chongqing:
+    programme: str
+    enrollments: dict[str, str]  # who -> enrolment global id
+    operator: Any
+    district: Any
+    owner: Any
+    treasurer: Any
+    evaluator: Any
+
+
+def _code(body: dict[str, Any]) -> str | None:
+    errors = body.get("errors") or []
+    return errors[0]["extensions"]["code"] if errors else None
+
+
+def _reason(body: dict[str, Any]) -> str | None:
+    errors = body.get("errors") or []
+    return errors[0]["extensions"].get("reason") if errors else None
+
+
+async def _count(session, model: type) -> int:
+    await session.commit()  # end the snapshot: see what requests committed since
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _chongqing(session, client_for, status: str = "COMPLETED") -> Chongqing:
+    """A CNY programme with an evaluation body, a district's cohort and four trainees who took
+    the test on 2025-06-30: two employees passing at the first attempt, one at the second, one
+    job seeker (not an audience the rule pays)."""
+    world = await build_world(session)
+    world.programme.currency = "CNY"
+    world.programme.budget_minor = 10_000_000
+    appraisal = await create_party(session, "APPRAISAL", world.ministry.kind)
+    await add_participant(session, world.programme, appraisal, ParticipantRole.EVALUATOR)
+    cohort = await df.create_cohort(
+        session,
+        world.programme,
+        world.operator,
+        district_party_id=world.district.id,
+        planned_session_days=5,
+    )
+    people = {
+        "first": ("张伟", "EMPLOYEE", [80]),
+        "other": ("李娜", "EMPLOYEE", [75]),
+        "second": ("王芳", "EMPLOYEE", [30, 70]),
+        "seeker": ("刘洋", "JOB_SEEKER", [90]),
+    }
+    enrollments = {}
+    for who, (name, situation, scores) in people.items():
+        trainee = await df.create_trainee(session, full_name=name, employment_status=situation)
+        enrollment = await df.enroll(session, trainee, cohort, status=status)
+        for attempt, score in enumerate(scores, start=1):
+            await df.assess(session, enrollment, appraisal, score=score, attempt=attempt)
+        enrollments[who] = to_global_id("Enrollment", enrollment.id)
+    await session.commit()
+    return Chongqing(
+        programme=to_global_id("Programme", world.programme.id),
+        enrollments=enrollments,
+        operator=client_for("OP-1", "operator_staff", sub="op-1:clerk"),
+        district=client_for("DIST-1", "district_officer", sub="dist-1:checker"),
+        owner=client_for("MIN", "coordinator", sub="min:director"),
+        treasurer=client_for("MIN", "coordinator", sub="min:treasurer"),
+        evaluator=client_for("APPRAISAL", "evaluator", sub="appraisal:clerk"),
+    )
+
+
+async def _published(cq: Chongqing, payee: str = "ADVANCING_INSTITUTION") -> dict[str, Any]:
+    rule = await cq.owner.execute(RULE, p=cq.programme, k="rule-1", payee=payee)
+    assert rule["data"]["setFundingRule"], rule
+    fee = await cq.evaluator.execute(
+        FEE,
+        p=cq.programme,
+        k="fee-1",
+        amount={"amountMinor": FEE_CNY, "currency": "CNY"},
+        **{"from": "2025-01-01"},
+    )
+    assert "errors" not in fee, fee
+    # A later fee takes effect after the test: it must not reach back.
+    later = await cq.evaluator.execute(
+        FEE,
+        p=cq.programme,
+        k="fee-2",
+        amount={"amountMinor": 52_000, "currency": "CNY"},
+        **{"from": "2025-07-01"},
+    )
+    assert "errors" not in later, later
+    return fee["data"]["publishFeeSchedule"]["feeSchedule"]
+
+
+async def test_a_first_time_pass_gives_rise_to_the_published_fee_without_application(
+    session, client_for
+):
+    # given
+    cq = await _chongqing(session, client_for)
+    fee = await _published(cq)
+    assert fee["amount"] == {
+        "amountMinor": FEE_CNY,
+        "currency": "CNY",
+        "exponent": 2,
+        "amount": "480.00",
+    }
+    assert fee["publisher"] == {"code": "APPRAISAL"}
+    # when
+    issued = {w: await cq.operator.execute(CERTIFY, e=e) for w, e in cq.enrollments.items()}
+    # then the first-time pass of an employee has its entitlement, at the fee of the test day
+    first = issued["first"]["data"]["issueCertificate"]["certificate"]
+    [entitlement] = first["entitlements"]
+    assert entitlement["kind"] == "EVALUATION_SUBSIDY" and entitlement["status"] == "ACCRUED"
+    assert entitlement["amount"] == {"amountMinor": FEE_CNY, "currency": "CNY", "amount": "480.00"}
+    assert entitlement["payeeRule"] == "ADVANCING_INSTITUTION"
+    assert entitlement["payee"] == {"code": "OP-1"}
+    assert entitlement["beneficiary"] == {"fullName": "张伟"}
+    assert [d["outcome"] for d in first["subsidyDecisions"]] == ["GRANTED"]
+    # and the others none, each with its reason on the certificate
+    for who, outcome in [("second", "NOT_FIRST_ATTEMPT"), ("seeker", "NOT_ELIGIBLE_AUDIENCE")]:
+        certificate = issued[who]["data"]["issueCertificate"]["certificate"]
+        assert certificate["entitlements"] == []
+        [decision] = certificate["subsidyDecisions"]
+        assert decision["outcome"] == outcome and decision["entitlement"] is None
+        assert decision["reason"]
+    assert await _count(session, Entitlement) == 2
+
+
+async def test_no_fee_in_force_on_the_day_of_the_test_gives_no_entitlement(session, client_for):
+    # given a fee that takes effect after the test only
+    cq = await _chongqing(session, client_for)
+    await cq.owner.execute(RULE, p=cq.programme, k="rule-1", payee="PERSON")
+    await cq.evaluator.execute(
+        FEE,
+        p=cq.programme,
+        k="fee-1",
+        amount={"amountMinor": FEE_CNY, "currency": "CNY"},
+        **{"from": "2025-07-01"},
+    )
+    # when
+    issued = await cq.operator.execute(CERTIFY, e=cq.enrollments["first"])
+    # then
+    certificate = issued["data"]["issueCertificate"]["certificate"]
+    assert certificate["entitlements"] == []
+    assert [d["outcome"] for d in certificate["subsidyDecisions"]] == ["NO_PUBLISHED_FEE"]
+
+
+async def test_a_fee_in_another_currency_is_bad_input_and_stores_nothing(session, client_for):
+    # given
+    cq = await _chongqing(session, client_for)
+    events = await _count(session, AuditEvent)
+    # when
+    body = await cq.evaluator.execute(
+        FEE,
+        p=cq.programme,
+        k="fee-eur",
+        amount={"amountMinor": 100, "currency": "EUR"},
+        **{"from": "2025-01-01"},
+    )
+    # then
+    assert _code(body) == "BAD_INPUT" and body["errors"][0]["extensions"]["field"] == "amount"
+    assert await _count(session, AuditEvent) == events
+    # nor may anyone but the evaluation body publish one
+    operator = await cq.operator.execute(
+        FEE,
+        p=cq.programme,
+        k="fee-op",
+        amount={"amountMinor": 1, "currency": "CNY"},
+        **{"from": "2025-01-01"},
+    )
+    assert _code(operator) == "FORBIDDEN"
+
+
+async def test_the_institution_is_reimbursed_after_verification_approval_and_payment(
+    session, client_for
+):
+    # given two entitlements of OP-1 (two first-time passes)
+    cq = await _chongqing(session, client_for)
+    await _published(cq)
+    for who in ("first", "other"):
+        await cq.operator.execute(CERTIFY, e=cq.enrollments[who])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+
+    # the institution claims all it advanced; the same key again is the same claim
+    submitted = await cq.operator.execute(CLAIM, p=cq.programme, k="claim-2025", upTo=today)
+    claim = submitted["data"]["submitClaim"]["claim"]
+    assert claim["status"] == "SUBMITTED" and claim["lines"]["totalCount"] == 2
+    assert claim["total"] == {"amountMinor": 2 * FEE_CNY, "currency": "CNY"}
+    assert claim["verifier"] == {"code": "DIST-1"} and claim["operator"] == {"code": "OP-1"}
+    assert claim["viewerCan"] == {
+        "verify": False,
+        "approve": False,
+        "reject": False,
+        "recordPayment": False,
+    }
+    replay = await cq.operator.execute(CLAIM, p=cq.programme, k="claim-2025", upTo=today)
+    assert replay["data"]["submitClaim"]["claim"]["id"] == claim["id"]
+    reused = await cq.operator.execute(CLAIM, p=cq.programme, k="claim-2025", upTo="2025-01-01")
+    assert _code(reused) == "CONFLICT" and _reason(reused) == "IDEMPOTENCY_KEY_REUSED"
+    assert await _count(session, ReimbursementClaim) == 1
+
+    # the district bureau verifies, rejecting one line with its reason; nobody else may
+    lines = [e["node"]["entitlement"]["id"] for e in claim["lines"]["edges"]]
+    rejected = [{"entitlementId": lines[1], "reason": "证书编号与考核记录不符"}]
+    by_operator = await cq.operator.execute(
+        VERIFY, id=claim["id"], v=claim["version"], k="v-op", rejected=[]
+    )
+    assert _code(by_operator) == "FORBIDDEN"
+    outsider = client_for("DIST-2", "district_officer")
+    unseen = await outsider.execute(
+        VERIFY, id=claim["id"], v=claim["version"], k="v-x", rejected=[]
+    )
+    assert _code(unseen) == "NOT_FOUND"
+    verified = await cq.district.execute(
+        VERIFY, id=claim["id"], v=claim["version"], k="verify-1", rejected=rejected
+    )
+    checked = verified["data"]["verifyClaim"]["claim"]
+    assert checked["status"] == "VERIFIED" and checked["verifiedBy"] == "dist-1:checker"
+    assert checked["accepted"] == {"amountMinor": FEE_CNY}
+    refused = await cq.owner.execute(ENTITLEMENT, id=lines[1])
+    assert refused["data"]["node"]["status"] == "REJECTED"
+    assert refused["data"]["node"]["statusReason"] == "证书编号与考核记录不符"
+
+    # the owner approves: not with a stale version, not the verifier in another post
+    stale = await cq.owner.execute(APPROVE, id=claim["id"], v=claim["version"], k="a-stale")
+    assert _code(stale) == "CONFLICT"
+    same = client_for("MIN", "coordinator", sub="dist-1:checker")
+    four_eyes = await same.execute(APPROVE, id=claim["id"], v=checked["version"], k="a-same")
+    assert _code(four_eyes) == "FORBIDDEN" and _reason(four_eyes) == "SAME_PERSON"
+    approved = await cq.owner.execute(APPROVE, id=claim["id"], v=checked["version"], k="a-1")
+    decision = approved["data"]["approveClaim"]["claim"]
+    assert decision == {
+        "status": "APPROVED",
+        "version": checked["version"] + 1,
+        "decidedBy": "min:director",
+    }
+
+    # the payment: in the claim's currency, by another person than the approver
+    amount = {"amountMinor": FEE_CNY, "currency": "CNY"}
+    own = await cq.owner.execute(PAY, id=claim["id"], v=decision["version"], k="p-own", paid=amount)
+    assert _reason(own) == "SAME_PERSON"
+    mixed = await cq.treasurer.execute(
+        PAY,
+        id=claim["id"],
+        v=decision["version"],
+        k="p-eur",
+        paid={"amountMinor": FEE_CNY, "currency": "EUR"},
+    )
+    assert _code(mixed) == "BAD_INPUT"
+    paid = await cq.treasurer.execute(
+        PAY, id=claim["id"], v=decision["version"], k="p-1", paid=amount
+    )
+    assert paid["data"]["recordPayment"]["claim"] == {
+        "status": "PAID",
+        "paidReference": "CQ-TREASURY-2025-0042",
+        "paid": amount,
+    }
+    again = await cq.treasurer.execute(
+        PAY, id=claim["id"], v=decision["version"], k="p-1", paid=amount
+    )
+    assert again["data"]["recordPayment"]["claim"]["status"] == "PAID", again
+    settled = await cq.owner.execute(ENTITLEMENT, id=lines[0])
+    assert settled["data"]["node"]["status"] == "PAID"
+    assert settled["data"]["node"]["claim"] == {"status": "PAID"}
+    assert [problem async for problem in verify_chain(session)] == []
+
+
+async def test_twenty_concurrent_approvals_make_one(own_database):
+    # given a verified claim
+    session, client_for = own_database
+    cq = await _chongqing(session, client_for)
+    await _published(cq)
+    await cq.operator.execute(CERTIFY, e=cq.enrollments["first"])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    submitted = await cq.operator.execute(CLAIM, p=cq.programme, k="c", upTo=today)
+    claim = submitted["data"]["submitClaim"]["claim"]
+    verified = await cq.district.execute(
+        VERIFY, id=claim["id"], v=claim["version"], k="v", rejected=[]
+    )
+    version = verified["data"]["verifyClaim"]["claim"]["version"]
+    events = await _count(session, AuditEvent)
+    # when twenty coordinators of the owner approve at once, each with a key of their own
+    answers = await asyncio.gather(
+        *(
+            client_for("MIN", "coordinator", sub=f"min:{n}").execute(
+                APPROVE, id=claim["id"], v=version, k=f"approve-{n}"
+            )
+            for n in range(20)
+        )
+    )
+    # then one approval stands, every other one is refused with CONFLICT
+    codes = sorted(_code(a) or "OK" for a in answers)
+    assert codes == ["CONFLICT"] * 19 + ["OK"], answers
+    assert await _count(session, AuditEvent) == events + 1
+    assert [problem async for problem in verify_chain(session)] == []
+
+
+async def test_person_subsidies_are_paid_in_a_batch_within_the_envelope(session, client_for):
+    # given entitlements paid to persons, and an envelope that holds one of them only
+    cq = await _chongqing(session, client_for)
+    await _published(cq, payee="PERSON")
+    for who in ("first", "other"):
+        await cq.operator.execute(CERTIFY, e=cq.enrollments[who])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    prepare = """mutation($p: ID!, $k: String!, $upTo: Date) { preparePaymentBatch(input: {
+      programmeId: $p, idempotencyKey: $k, upTo: $upTo}) { batch { id status version
+      total { amountMinor } entitlements { totalCount } viewerCan { approve } } } }"""
+    approve = """mutation($id: ID!, $v: Int!, $k: String!) { approvePaymentBatch(input: {
+      id: $id, version: $v, idempotencyKey: $k}) { batch { status version approvedBy } } }"""
+    # when the owner's director prepares the batch
+    prepared = await cq.owner.execute(prepare, p=cq.programme, k="b-1", upTo=today)
+    batch = prepared["data"]["preparePaymentBatch"]["batch"]
+    assert batch["total"] == {"amountMinor": 2 * FEE_CNY}
+    assert batch["entitlements"]["totalCount"] == 2
+    assert batch["viewerCan"] == {"approve": False}  # the preparer may not approve
+    # then the preparer may not approve it, and an envelope too small refuses it with what is left
+    own = await cq.owner.execute(approve, id=batch["id"], v=batch["version"], k="ap-own")
+    assert _reason(own) == "SAME_PERSON"
+    await _shrink_envelope(session, FEE_CNY + 1)
+    over = await cq.treasurer.execute(approve, id=batch["id"], v=batch["version"], k="ap-1")
+    assert _code(over) == "CONFLICT" and _reason(over) == "ENVELOPE_EXCEEDED"
+    assert over["errors"][0]["extensions"]["remaining_minor"] == FEE_CNY + 1
+    await _shrink_envelope(session, 10_000_000)
+    approved = await cq.treasurer.execute(approve, id=batch["id"], v=batch["version"], k="ap-2")
+    assert approved["data"]["approvePaymentBatch"]["batch"]["approvedBy"] == "min:treasurer"
+
+
+async def _shrink_envelope(session, budget_minor: int) -> None:
+    programme = (await session.execute(select(Programme))).scalars().first()
+    programme.budget_minor = budget_minor
+    await session.commit()
+
+
+async def test_a_completed_enrolment_accrues_the_training_subsidy_once(session, client_for):
+    # given a rule with a training rate, and trainees still in training
+    cq = await _chongqing(session, client_for, status="ENROLLED")
+    await cq.owner.execute(
+        RULE,
+        p=cq.programme,
+        k="rule-1",
+        payee="ADVANCING_INSTITUTION",
+        rate={"amountMinor": 150_000, "currency": "CNY"},
+    )
+    enrollment = cq.enrollments["first"]
+    for day in range(1, 6):
+        await _attend(session, enrollment, dt.date(2025, 3, day))
+    read = await cq.operator.execute(
+        "query($e: ID!) { node(id: $e) { ... on Enrollment { version } } }", e=enrollment
+    )
+    # when
+    done = await cq.operator.execute(
+        """mutation($e: ID!, $v: Int!) { updateEnrollmentStatus(input: {id: $e, version: $v,
+        status: COMPLETED}) { enrollment { status entitlements { kind amount { amountMinor }
+        payee { code } } } } }""",
+        e=enrollment,
+        v=read["data"]["node"]["version"],
+    )
+    # then
+    assert "errors" not in done, done
+    completed = done["data"]["updateEnrollmentStatus"]["enrollment"]
+    assert completed["entitlements"] == [
+        {"kind": "TRAINING_SUBSIDY", "amount": {"amountMinor": 150_000}, "payee": {"code": "OP-1"}}
+    ]
+
+
+async def _attend(session, enrollment_id: str, day: dt.date) -> None:
+    enrollment = await session.get(Enrollment, decode_global_id(enrollment_id)[1])
+    await df.mark_attendance(session, enrollment, day)
+    await session.commit()
