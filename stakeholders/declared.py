@@ -24,7 +24,7 @@ import strawberry
 from stakeholders.common.mutations import run_mutation, signed_in
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info, node_loader
-from stakeholders.idempotency import once, request_hash
+from stakeholders.idempotency import once_for
 from stakeholders.writes import get_for_update
 
 __all__ = ["node_mutation"]
@@ -74,14 +74,12 @@ def node_mutation(
         async def work(pk: int) -> Any:
             if idempotent is None:
                 return await change(pk)
-            return await once(
-                ctx.session,
-                ctx.principal,
-                action=action,
-                key=input.idempotency_key,
-                digest=request_hash(action, input),
-                model=idempotent,
-                work=lambda: change(pk),
+            return await once_for(
+                ctx,
+                action,
+                input,
+                idempotent,
+                lambda: change(pk),
             )
 
         pk = expect_global_id(getattr(input, id_field), type_name, field=_camel(id_field))

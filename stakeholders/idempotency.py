@@ -21,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auth.principal import Principal
+from stakeholders.common.context import RequestContext
 from stakeholders.db import Base, UTCDateTime, utcnow
 from stakeholders.errors import BadInput, Conflict
 
-__all__ = ["IdempotencyKey", "once", "request_hash"]
+__all__ = ["IdempotencyKey", "once", "once_for", "request_hash"]
 
 M = TypeVar("M", bound=Base)
 MAX_KEY = 200
@@ -105,3 +106,22 @@ async def once(
         )
     )
     return result
+
+
+async def once_for(
+    context: RequestContext,
+    action: str,
+    data: Any,
+    model: type[M],
+    work: Callable[[], Awaitable[M]],
+) -> M:
+    """`once` for a mutation's input `data`, which carries its `idempotency_key`."""
+    return await once(
+        context.session,
+        context.principal,
+        action=action,
+        key=data.idempotency_key,
+        digest=request_hash(action, data),
+        model=model,
+        work=work,
+    )

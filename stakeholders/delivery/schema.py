@@ -19,6 +19,7 @@ from stakeholders.common.relay import (
     to_connection,
 )
 from stakeholders.common.resolvers import Info
+from stakeholders.common.words import VERSION
 from stakeholders.declared import node_mutation
 from stakeholders.delivery import enrolling, service
 from stakeholders.delivery import loaders as ld
@@ -54,7 +55,6 @@ RowOutcomeEnum = describe_enum(
     },
     name="RowOutcome",
 )
-VERSION = "The version you last read; a stale one is refused with CONFLICT."
 
 
 @strawberry.input(description="A new cohort; the operator defaults to your own party.")

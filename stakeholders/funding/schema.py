@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import strawberry
 
-from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import Facts, run_mutation
 from stakeholders.common.relay import (
     After,
@@ -16,10 +15,9 @@ from stakeholders.common.relay import (
     First,
     decode_global_id,
     expect_global_id,
-    page_request,
-    to_connection,
 )
 from stakeholders.common.resolvers import Info
+from stakeholders.common.words import IDEMPOTENCY_KEY, VERSION
 from stakeholders.declared import node_mutation
 from stakeholders.delivery.enums import EmploymentStatus
 from stakeholders.errors import BadInput
@@ -39,7 +37,7 @@ from stakeholders.funding.types import (
     PaymentBatch,
     ReimbursementClaim,
 )
-from stakeholders.idempotency import once, request_hash
+from stakeholders.idempotency import once_for
 from stakeholders.parties.schema import optional_party_id, own_or_named_party
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
@@ -48,18 +46,13 @@ from stakeholders.programmes.schema import (
     ProgrammePayload,
     programme_by_id,
     programme_id_by_code,
+    programme_page,
     programme_target,
 )
 from stakeholders.programmes.types import Programme
 from stakeholders.writes import get_for_update
 
 __all__ = ["FundingMutation", "FundingQuery"]
-
-VERSION = "The version you last read; a stale one is refused with CONFLICT."
-KEY = (
-    "Your key for this request, 1-200 characters: sent again with the same input it returns "
-    "the first answer and changes nothing; with another input it is CONFLICT."
-)
 
 
 @strawberry.input(description="A programme's subsidy rule; replaces the one in force.")
@@ -69,7 +62,7 @@ class SetFundingRuleInput:
         description="Who an evaluation subsidy is paid to: the person, or the institution that "
         "advanced the fee."
     )
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     version: int | None = strawberry.field(
         default=None, description="Version of the rule it replaces; none for the first rule."
     )
@@ -95,7 +88,7 @@ class PublishFeeScheduleInput:
     effective_from: dt.date = strawberry.field(
         description="First day of tests it applies to; earlier tests keep the fee then in force."
     )
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     track: str | None = strawberry.field(
         default=None, description="Code of the track it is for; none: every track."
     )
@@ -104,7 +97,7 @@ class PublishFeeScheduleInput:
 @strawberry.input(description="An institution's claim for the subsidies it advanced.")
 class SubmitClaimInput:
     programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     entitlement_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
         description="Global IDs of the ACCRUED entitlements claimed; or send upTo instead.",
@@ -136,7 +129,7 @@ class RejectedLineInput:
 class VerifyClaimInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
     version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     rejected: list[RejectedLineInput] = strawberry.field(
         default_factory=list, description="The lines rejected; every other line is accepted."
     )
@@ -146,7 +139,7 @@ class VerifyClaimInput:
 class ApproveClaimInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
     version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="Send a claim back whole.")
@@ -154,13 +147,13 @@ class RejectClaimInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
     version: int = strawberry.field(description=VERSION)
     reason: str = strawberry.field(description="Why; 1-2,000 characters.")
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="Evaluation subsidies owed to persons, put in a batch.")
 class PreparePaymentBatchInput:
     programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     entitlement_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
         description="Global IDs of ACCRUED entitlements paid to persons; or send upTo instead.",
@@ -174,7 +167,7 @@ class PreparePaymentBatchInput:
 class ApprovePaymentBatchInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
     version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="The payer's transfer of an approved claim or batch.")
@@ -185,7 +178,7 @@ class RecordPaymentInput:
     version: int = strawberry.field(description=VERSION)
     reference: str = strawberry.field(description="The payer's reference; 1-120 characters.")
     paid: MoneyInput = strawberry.field(description="What was actually paid, in its currency.")
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.type(description="The fee was published.")
@@ -218,24 +211,16 @@ ClaimStatuses = Annotated[
 ]
 
 
-async def _page(info: Info, stmt: Any, table: Any, first: First, after: After) -> Any:
-    request = page_request(first, after, info.context.max_page_size)
-    return await fetch_page(info.context.loaders, stmt, table, request)
-
-
 @strawberry.type
 class FundingQuery:
     @strawberry.field(description="Published evaluation fees, public, in id order.")
     async def fee_schedules(
         self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
     ) -> Connection[FeeSchedule] | None:
-        table = repo.FEE_SCHEDULES
-        stmt = repo.readable_fee_schedules(info.context.principal)
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        page = await _page(info, stmt, table, first, after)
-        return to_connection(page, FeeSchedule.from_row)
+        readable = repo.readable_fee_schedules(info.context.principal)
+        return await programme_page(
+            info, readable, repo.FEE_SCHEDULES, FeeSchedule.from_row, first, after, programme
+        )
 
     @strawberry.field(description="Entitlements you may see, in id order.")
     async def entitlements(
@@ -246,15 +231,9 @@ class FundingQuery:
         programme: ProgrammeCode = None,
         status: Statuses = None,
     ) -> Connection[Entitlement] | None:
-        table = repo.ENTITLEMENTS
-        stmt = repo.readable_entitlements(info.context.principal)
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        if status is not None:
-            stmt = stmt.where(table.c.status.in_([s.value for s in status]))
-        page = await _page(info, stmt, table, first, after)
-        return to_connection(page, Entitlement.from_row)
+        readable = repo.readable_entitlements(info.context.principal)
+        table, convert = repo.ENTITLEMENTS, Entitlement.from_row
+        return await programme_page(info, readable, table, convert, first, after, programme, status)
 
     @strawberry.field(description="Reimbursement claims you may see, in id order.")
     async def claims(
@@ -265,15 +244,9 @@ class FundingQuery:
         programme: ProgrammeCode = None,
         status: ClaimStatuses = None,
     ) -> Connection[ReimbursementClaim] | None:
-        table = repo.CLAIMS
-        stmt = repo.readable_claims(info.context.principal)
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        if status is not None:
-            stmt = stmt.where(table.c.status.in_([s.value for s in status]))
-        page = await _page(info, stmt, table, first, after)
-        return to_connection(page, ReimbursementClaim.from_row)
+        readable = repo.readable_claims(info.context.principal)
+        table, convert = repo.CLAIMS, ReimbursementClaim.from_row
+        return await programme_page(info, readable, table, convert, first, after, programme, status)
 
     @strawberry.field(
         description="What fund supervision finds in a programme's money, about rows you may read."
@@ -296,13 +269,10 @@ class FundingQuery:
     async def payment_batches(
         self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
     ) -> Connection[PaymentBatch] | None:
-        table = repo.BATCHES
-        stmt = repo.readable_batches(info.context.principal)
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        page = await _page(info, stmt, table, first, after)
-        return to_connection(page, PaymentBatch.from_row)
+        readable = repo.readable_batches(info.context.principal)
+        return await programme_page(
+            info, readable, repo.BATCHES, PaymentBatch.from_row, first, after, programme
+        )
 
 
 def _ids(values: list[strawberry.ID], field: str) -> list[int]:
@@ -318,14 +288,12 @@ async def _on_programme(
 
     async def work() -> Any:
         programme = await get_for_update(ctx.session, ProgrammeModel, pk)
-        return await once(
-            ctx.session,
-            ctx.principal,
-            action=action,
-            key=data.idempotency_key,
-            digest=request_hash(action, data),
-            model=model,
-            work=lambda: change(programme),
+        return await once_for(
+            ctx,
+            action,
+            data,
+            model,
+            lambda: change(programme),
         )
 
     facts = target(row) if target is not None and row is not None else programme_target(row)
@@ -447,14 +415,12 @@ class FundingMutation:
         target = await ctx.loaders.get(ClaimByIdLoader).load(pk)
 
         async def work() -> Any:
-            return await once(
-                ctx.session,
-                ctx.principal,
-                action="verifyClaim",
-                key=input.idempotency_key,
-                digest=request_hash("verifyClaim", input),
-                model=ClaimModel,
-                work=lambda: claims.verify_claim(
+            return await once_for(
+                ctx,
+                "verifyClaim",
+                input,
+                ClaimModel,
+                lambda: claims.verify_claim(
                     ctx.session,
                     ctx.principal,
                     claim_id=pk,
@@ -548,14 +514,12 @@ class FundingMutation:
             )
 
         async def work() -> Any:
-            return await once(
-                ctx.session,
-                ctx.principal,
-                action="recordPayment",
-                key=input.idempotency_key,
-                digest=request_hash("recordPayment", input),
-                model=model,
-                work=change,
+            return await once_for(
+                ctx,
+                "recordPayment",
+                input,
+                model,
+                change,
             )
 
         paid = await run_mutation(ctx, "recordPayment", target, work)

@@ -7,17 +7,15 @@ from typing import Annotated, Any
 
 import strawberry
 
-from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import Facts, run_mutation
 from stakeholders.common.relay import (
     After,
     Connection,
     First,
     expect_global_id,
-    page_request,
-    to_connection,
 )
 from stakeholders.common.resolvers import Info
+from stakeholders.common.words import IDEMPOTENCY_KEY, VERSION
 from stakeholders.declared import node_mutation
 from stakeholders.funding import repository as repo
 from stakeholders.funding import sponsors
@@ -25,20 +23,14 @@ from stakeholders.funding.loaders import CommitmentByIdLoader
 from stakeholders.funding.models import Commitment as CommitmentModel
 from stakeholders.funding.models import Disbursement as DisbursementModel
 from stakeholders.funding.sponsor_types import Commitment, Disbursement
-from stakeholders.idempotency import once, request_hash
+from stakeholders.idempotency import once_for
 from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes.loaders import AgreementByIdLoader
 from stakeholders.programmes.models import Agreement as AgreementModel
-from stakeholders.programmes.schema import MoneyInput, ProgrammeCode, programme_id_by_code
+from stakeholders.programmes.schema import MoneyInput, ProgrammeCode, programme_page
 from stakeholders.writes import get_for_update
 
 __all__ = ["SponsorMutation", "SponsorQuery"]
-
-VERSION = "The version you last read; a stale one is refused with CONFLICT."
-KEY = (
-    "Your key for this request, 1-200 characters: sent again with the same input it returns "
-    "the first answer and changes nothing; with another input it is CONFLICT."
-)
 
 
 @strawberry.input(description="Money a sponsor commits under an agreement it is party to.")
@@ -47,7 +39,7 @@ class RecordCommitmentInput:
         description="Global ID of the signed agreement the sponsor is a party to."
     )
     amount: MoneyInput = strawberry.field(description="The amount, in the programme's currency.")
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     description: str = strawberry.field(
         default="", description="What it is for; at most 2,000 characters."
     )
@@ -64,14 +56,14 @@ class RecordDisbursementInput:
     )
     reference: str = strawberry.field(description="The payment's reference; 1-120 characters.")
     paid_on: dt.date = strawberry.field(description="Day it was paid; not after today.")
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="Confirm a tranche arrived.")
 class AcknowledgeDisbursementInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the tranche.")
     version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=KEY)
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.type(description="The commitment was recorded.")
@@ -90,27 +82,10 @@ class SponsorQuery:
     async def commitments(
         self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
     ) -> Connection[Commitment] | None:
-        table = repo.COMMITMENTS
-        stmt = repo.readable_commitments(info.context.principal)
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        request = page_request(first, after, info.context.max_page_size)
-        page = await fetch_page(info.context.loaders, stmt, table, request)
-        return to_connection(page, Commitment.from_row)
-
-
-async def _once(info: Info, action: str, data: Any, model: type, change: Any) -> Any:
-    ctx = info.context
-    return await once(
-        ctx.session,
-        ctx.principal,
-        action=action,
-        key=data.idempotency_key,
-        digest=request_hash(action, data),
-        model=model,
-        work=change,
-    )
+        readable = repo.readable_commitments(info.context.principal)
+        return await programme_page(
+            info, readable, repo.COMMITMENTS, Commitment.from_row, first, after, programme
+        )
 
 
 @strawberry.type
@@ -146,7 +121,7 @@ class SponsorMutation:
             ctx,
             "recordCommitment",
             target,
-            lambda: _once(info, "recordCommitment", input, CommitmentModel, change),
+            lambda: once_for(ctx, "recordCommitment", input, CommitmentModel, change),
         )
         return CommitmentPayload(commitment=Commitment.from_row(commitment))
 
@@ -179,7 +154,7 @@ class SponsorMutation:
             ctx,
             "recordDisbursement",
             target,
-            lambda: _once(info, "recordDisbursement", input, DisbursementModel, change),
+            lambda: once_for(ctx, "recordDisbursement", input, DisbursementModel, change),
         )
         return DisbursementPayload(disbursement=Disbursement.from_row(tranche))
 

@@ -4,10 +4,12 @@ work_schema). Each mutation takes one input, returns one payload, makes one guar
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import enum
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 import strawberry
-from sqlalchemy import Row
+from sqlalchemy import Row, Select, Table
 
 from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import Facts, run_mutation
@@ -21,6 +23,7 @@ from stakeholders.common.relay import (
 )
 from stakeholders.common.resolvers import Info
 from stakeholders.common.scalars import MinorUnits
+from stakeholders.common.words import VERSION
 from stakeholders.declared import node_mutation
 from stakeholders.errors import BadInput
 from stakeholders.parties.schema import own_or_named_party
@@ -46,13 +49,14 @@ __all__ = [
     "optional_id",
     "programme_by_id",
     "programme_id_by_code",
+    "programme_page",
     "programme_target",
 ]
 
+T = TypeVar("T")
 ProgrammeCode = Annotated[
     str | None, strawberry.argument(description="Only under the programme with this code.")
 ]
-VERSION = "The version you last read; a stale one is refused with CONFLICT."
 
 
 async def programme_id_by_code(info: Info, code: str | None) -> int | None:
@@ -62,6 +66,29 @@ async def programme_id_by_code(info: Info, code: str | None) -> int | None:
     if row is None:
         raise BadInput(f"no programme you may see has the code {code!r}", field="programme")
     return int(row.id)
+
+
+async def programme_page(
+    info: Info,
+    readable: Select[Any],
+    table: Table,
+    convert: Callable[[Row[Any]], T],
+    first: int | None,
+    after: str | None,
+    programme: str | None,
+    statuses: Sequence[enum.Enum] | None = None,
+) -> Connection[T]:
+    """One page of a root list of rows that carry their programme: those the caller may read
+    (`readable`), under the programme of code `programme` and in one of `statuses` if given."""
+    programme_id = await programme_id_by_code(info, programme)
+    stmt = readable
+    if programme_id is not None:
+        stmt = stmt.where(table.c.programme_id == programme_id)
+    if statuses is not None:
+        stmt = stmt.where(table.c.status.in_([s.value for s in statuses]))
+    request = page_request(first, after, info.context.max_page_size)
+    page = await fetch_page(info.context.loaders, stmt, table, request)
+    return to_connection(page, convert)
 
 
 @strawberry.type

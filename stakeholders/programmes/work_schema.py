@@ -8,10 +8,10 @@ from typing import Annotated, Any
 import strawberry
 
 from auth.errors import Forbidden
-from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import run_mutation
-from stakeholders.common.relay import After, Connection, First, page_request, to_connection
+from stakeholders.common.relay import After, Connection, First
 from stakeholders.common.resolvers import Info
+from stakeholders.common.words import VERSION
 from stakeholders.declared import node_mutation
 from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes import repository as repo
@@ -23,7 +23,7 @@ from stakeholders.programmes.schema import (
     ProgrammeCode,
     optional_id,
     programme_by_id,
-    programme_id_by_code,
+    programme_page,
     programme_target,
 )
 from stakeholders.programmes.types import (
@@ -37,8 +37,6 @@ from stakeholders.programmes.work_types import Escalation, Responsibility
 from stakeholders.writes import get_for_update
 
 __all__ = ["WorkMutation", "WorkQuery"]
-
-VERSION = "The version you last read; a stale one is refused with CONFLICT."
 
 
 @strawberry.input(description="A duty for a participant of the programme.")
@@ -151,16 +149,13 @@ class WorkQuery:
         overdue: Overdue = None,
         due_before: DueBefore = None,
     ) -> Connection[Responsibility] | None:
-        request = page_request(first, after, info.context.max_page_size)
         row_filter = await ResponsibilityFilter.build(info, assignee, status, overdue, due_before)
         table = repo.RESPONSIBILITIES
         stmt = repo.readable_responsibilities(info.context.principal)
         stmt = stmt.where(*row_filter.clauses(table))
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        page = await fetch_page(info.context.loaders, stmt, table, request)
-        return to_connection(page, Responsibility.from_row)
+        return await programme_page(
+            info, stmt, table, Responsibility.from_row, first, after, programme
+        )
 
     @strawberry.field(description="Escalations you raised, received or oversee.")
     async def escalations(
@@ -171,15 +166,10 @@ class WorkQuery:
         programme: ProgrammeCode = None,
         status: EscalationStatuses = None,
     ) -> Connection[Escalation] | None:
-        request = page_request(first, after, info.context.max_page_size)
         table = repo.ESCALATIONS
         stmt = repo.readable_escalations(info.context.principal)
         stmt = stmt.where(*EscalationFilter.of(status).clauses(table))
-        programme_id = await programme_id_by_code(info, programme)
-        if programme_id is not None:
-            stmt = stmt.where(table.c.programme_id == programme_id)
-        page = await fetch_page(info.context.loaders, stmt, table, request)
-        return to_connection(page, Escalation.from_row)
+        return await programme_page(info, stmt, table, Escalation.from_row, first, after, programme)
 
 
 @strawberry.type
