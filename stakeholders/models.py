@@ -5,6 +5,7 @@ from stakeholders.clients.models import OAuthClient
 from stakeholders.db import Base
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
 from stakeholders.funding.models import (
+    BudgetLine,
     ClaimLine,
     Commitment,
     Disbursement,
@@ -36,6 +37,7 @@ __all__ = [
     "AuditChain",
     "AuditEvent",
     "Base",
+    "BudgetLine",
     "Certificate",
     "ClaimLine",
     "Cohort",

@@ -433,3 +433,86 @@ async def _attend(session, enrollment_id: str, day: dt.date) -> None:
     enrollment = await session.get(Enrollment, decode_global_id(enrollment_id)[1])
     await df.mark_attendance(session, enrollment, day)
     await session.commit()
+
+
+LINE = """
+mutation($p: ID!, $k: String!, $code: String!, $amount: MoneyInput!, $v: Int) { setBudgetLine(
+  input: {programmeId: $p, idempotencyKey: $k, code: $code, name: "Appel à projets",
+  amount: $amount, version: $v}) { programme { budgetLines { code version
+  amount { amountMinor } approved { amountMinor } remaining { amountMinor } } } } }
+"""
+APPROVE_ON_LINE = """
+mutation($id: ID!, $v: Int!, $k: String!, $line: String) { approveClaim(input: {id: $id,
+  version: $v, idempotencyKey: $k, budgetLineCode: $line}) { claim { status } } }
+"""
+
+
+async def test_budget_lines_split_the_envelope_and_bound_what_is_approved(session, client_for):
+    # given a programme of 10,000,000 (minor units) and a verified claim of two fees
+    cq = await _chongqing(session, client_for)
+    await _published(cq)
+    for who in ("first", "other"):
+        await cq.operator.execute(CERTIFY, e=cq.enrollments[who])
+    cny = "CNY"
+    # when the owner splits the envelope: the lines never add up to more than it
+    small = await cq.owner.execute(
+        LINE,
+        p=cq.programme,
+        k="l-1",
+        code="TRAINING",
+        amount={"amountMinor": FEE_CNY, "currency": cny},
+    )
+    assert small["data"]["setBudgetLine"], small
+    over = await cq.owner.execute(
+        LINE,
+        p=cq.programme,
+        k="l-2",
+        code="OTHER",
+        amount={"amountMinor": 10_000_000, "currency": cny},
+    )
+    assert _code(over) == "CONFLICT" and _reason(over) == "ENVELOPE_EXCEEDED"
+    assert over["errors"][0]["extensions"]["remaining_minor"] == 10_000_000 - FEE_CNY
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    claim = (await cq.operator.execute(CLAIM, p=cq.programme, k="c", upTo=today))["data"][
+        "submitClaim"
+    ]["claim"]
+    verified = await cq.district.execute(
+        VERIFY, id=claim["id"], v=claim["version"], k="v", rejected=[]
+    )
+    version = verified["data"]["verifyClaim"]["claim"]["version"]
+    # then two fees do not fit the line of one; an unknown line is bad input
+    beyond = await cq.owner.execute(
+        APPROVE_ON_LINE, id=claim["id"], v=version, k="a-1", line="TRAINING"
+    )
+    assert _code(beyond) == "CONFLICT" and _reason(beyond) == "ENVELOPE_EXCEEDED"
+    unknown = await cq.owner.execute(
+        APPROVE_ON_LINE, id=claim["id"], v=version, k="a-2", line="NOPE"
+    )
+    assert _code(unknown) == "BAD_INPUT"
+    # the line grown, the approval is charged to it
+    line = small["data"]["setBudgetLine"]["programme"]["budgetLines"][0]
+    grown = await cq.owner.execute(
+        LINE,
+        p=cq.programme,
+        k="l-3",
+        code="TRAINING",
+        v=line["version"],
+        amount={"amountMinor": 3 * FEE_CNY, "currency": cny},
+    )
+    assert grown["data"]["setBudgetLine"], grown
+    approved = await cq.owner.execute(
+        APPROVE_ON_LINE, id=claim["id"], v=version, k="a-3", line="TRAINING"
+    )
+    assert approved["data"]["approveClaim"]["claim"]["status"] == "APPROVED", approved
+    programme = await cq.owner.execute(
+        "query($p: ID!) { node(id: $p) { ... on Programme { budgetLines { code "
+        "approved { amountMinor } remaining { amountMinor } } } } }",
+        p=cq.programme,
+    )
+    assert programme["data"]["node"]["budgetLines"] == [
+        {
+            "code": "TRAINING",
+            "approved": {"amountMinor": 2 * FEE_CNY},
+            "remaining": {"amountMinor": FEE_CNY},
+        }
+    ]

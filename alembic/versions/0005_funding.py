@@ -1,5 +1,5 @@
 """funding: subsidy rules, published fees, entitlements and why, claims, payment batches,
-sponsors' commitments and disbursements; idempotency keys of money mutations
+budget lines, sponsors' commitments and disbursements; idempotency keys of money mutations
 
 Revision ID: 0005
 Revises: 0004
@@ -34,6 +34,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
         sa.UniqueConstraint("caller", "key", name=op.f("uq_idempotency_keys_caller")),
     )
+    op.create_table(
+        "budget_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("set_by", sa.String(length=255), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount_minor >= 0", name=op.f("ck_budget_lines_amount")),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_budget_lines_programme_id_programmes"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_budget_lines")),
+        sa.UniqueConstraint("programme_id", "code", name=op.f("uq_budget_lines_programme_id")),
+    )
+    with op.batch_alter_table("budget_lines", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_budget_lines_programme_id"), ["programme_id"], unique=False
+        )
+
     op.create_table(
         "fee_schedules",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -375,6 +400,7 @@ def upgrade() -> None:
         sa.Column("status_reason", sa.Text(), nullable=True),
         sa.Column("claim_id", sa.Integer(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
+        sa.Column("budget_line_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -383,6 +409,11 @@ def upgrade() -> None:
             ["batch_id"],
             ["payment_batches.id"],
             name=op.f("fk_entitlements_batch_id_payment_batches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["budget_line_id"],
+            ["budget_lines.id"],
+            name=op.f("fk_entitlements_budget_line_id_budget_lines"),
         ),
         sa.ForeignKeyConstraint(
             ["certificate_id"],
@@ -430,6 +461,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("entitlements", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_entitlements_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_entitlements_budget_line_id"), ["budget_line_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_entitlements_certificate_id"), ["certificate_id"], unique=False
         )
@@ -578,6 +612,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_entitlements_enrollment_id"))
         batch_op.drop_index(batch_op.f("ix_entitlements_claim_id"))
         batch_op.drop_index(batch_op.f("ix_entitlements_certificate_id"))
+        batch_op.drop_index(batch_op.f("ix_entitlements_budget_line_id"))
         batch_op.drop_index(batch_op.f("ix_entitlements_batch_id"))
 
     op.drop_table("entitlements")
@@ -610,4 +645,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_fee_schedules_programme_id"))
 
     op.drop_table("fee_schedules")
+    with op.batch_alter_table("budget_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_budget_lines_programme_id"))
+
+    op.drop_table("budget_lines")
     op.drop_table("idempotency_keys")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from auth.relations import (
     ANY_ROW,
     OWN_PARTY,
+    PARTICIPANT,
     SAME_AS_ROW,
     SPONSOR,
     VERIFIER,
@@ -92,7 +93,12 @@ FUNDING_TYPES: dict[str, TypeRule] = {
 
 # Fields funding adds to earlier areas' types: what each shows is filtered by its own rows.
 FUNDING_FIELDS: dict[str, dict[str, FieldRule]] = {
-    "Programme": {"fundingRule": SAME_AS_ROW, "feeSchedules": SAME_AS_ROW},
+    "Programme": {
+        "fundingRule": SAME_AS_ROW,
+        "feeSchedules": SAME_AS_ROW,
+        # As the budget itself (auth/rules/core.py).
+        "budgetLines": (*anyone(PARTICIPANT), AUDITING),
+    },
     "Certificate": {"entitlements": SAME_AS_ROW, "subsidyDecisions": SUBSIDY_READERS},
     "Enrollment": {"entitlements": SAME_AS_ROW},
 }
@@ -104,6 +110,7 @@ FUNDING_VALUE_TYPES = frozenset(
         "ClaimLine",
         "ClaimActions",
         "BatchActions",
+        "BudgetLine",
         "DisbursementActions",
         # Each finding is about a row its reader may read (stakeholders.funding.anomalies).
         "FundingAnomaly",
@@ -115,6 +122,7 @@ FUNDING_MUTATIONS: dict[str, MutationRule] = {
     "publishFeeSchedule": action(
         (EVALUATING,), "the programme", "FeeSchedule", "track level amount effectiveFrom"
     ),
+    "setBudgetLine": action((OWNING,), "the programme", "Programme", "budgetLines"),
     "submitClaim": action(
         (Grant(TRAINERS, OWN_PARTY),), "the claiming operator", "ReimbursementClaim", "lines"
     ),

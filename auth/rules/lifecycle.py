@@ -23,6 +23,7 @@ SETTING_UP = frozenset(
         "acknowledgeEscalation",
         "resolveEscalation",
         "setFundingRule",
+        "setBudgetLine",
         # Sponsors commit and pay tranches from the convention's signature (GITEX).
         "recordCommitment",
         "recordDisbursement",

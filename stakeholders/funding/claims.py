@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.errors import Forbidden
@@ -31,6 +31,7 @@ from stakeholders.funding.enums import (
     LineStatus,
     PayeeRule,
 )
+from stakeholders.funding.envelope import charge
 from stakeholders.funding.models import ClaimLine, Entitlement, PaymentBatch, ReimbursementClaim
 from stakeholders.funding.service import who
 from stakeholders.programmes.models import Programme
@@ -258,47 +259,30 @@ async def verify_claim(
     return claim
 
 
-async def approved_total(session: AsyncSession, programme_id: int) -> int:
-    """What the programme has committed to pay so far: approved and paid entitlements."""
-    total = await session.scalar(
-        select(func.coalesce(func.sum(E.amount_minor), 0)).where(
-            E.programme_id == programme_id,
-            E.status.in_([EntitlementStatus.APPROVED, EntitlementStatus.PAID]),
-        )
-    )
-    return int(total or 0)
-
-
-async def _within_envelope(session: AsyncSession, programme_id: int, ids: Sequence[int]) -> None:
-    """Approved amounts never exceed the programme's budget envelope (when it has one)."""
-    programme = await get_for_update(session, Programme, programme_id)
-    if programme.budget_minor is None:
-        return
-    asked = await session.scalar(
-        select(func.coalesce(func.sum(E.amount_minor), 0)).where(E.id.in_(list(ids)))
-    )
-    left = programme.budget_minor - await approved_total(session, programme_id)
-    if int(asked or 0) > left:
-        raise Conflict(
-            f"this would exceed the budget envelope: {left} {programme.currency} (minor "
-            f"units) left, {asked} asked",
-            reason="ENVELOPE_EXCEEDED",
-            remaining_minor=left,
-        )
-
-
 async def approve_claim(
-    session: AsyncSession, principal: Principal, *, reimbursement_claim_id: int, version: int
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    reimbursement_claim_id: int,
+    version: int,
+    budget_line_code: str | None = None,
 ) -> ReimbursementClaim:
-    """The owner approves a verified claim's accepted lines, within the envelope."""
+    """The owner approves a verified claim's accepted lines, within the envelope (and the
+    budget line named)."""
     claim = await _claim(session, reimbursement_claim_id, version)
     if claim.status is not ClaimStatus.VERIFIED:
         raise Conflict(f"a {claim.status} claim cannot be approved")
     _not_same(principal, claim.verified_by, claim.submitted_by)
     accepted = await _line_ids(session, claim.id, LineStatus.ACCEPTED)
-    await _within_envelope(session, claim.programme_id, accepted)
+    line = await charge(session, claim.programme_id, accepted, budget_line_code)
     before = snapshot(claim)
-    await _move(session, accepted, [EntitlementStatus.VERIFIED], EntitlementStatus.APPROVED)
+    await _move(
+        session,
+        accepted,
+        [EntitlementStatus.VERIFIED],
+        EntitlementStatus.APPROVED,
+        budget_line_id=line,
+    )
     claim.status, claim.decided_by, claim.decided_at = (
         ClaimStatus.APPROVED,
         who(principal),
@@ -374,7 +358,12 @@ async def _batch_ids(session: AsyncSession, batch_id: int) -> list[int]:
 
 
 async def approve_batch(
-    session: AsyncSession, principal: Principal, *, payment_batch_id: int, version: int
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    payment_batch_id: int,
+    version: int,
+    budget_line_code: str | None = None,
 ) -> PaymentBatch:
     """Another person than the preparer approves the batch, within the envelope."""
     batch = await get_for_update(session, PaymentBatch, payment_batch_id)
@@ -383,9 +372,11 @@ async def approve_batch(
         raise Conflict(f"a {batch.status} batch cannot be approved")
     _not_same(principal, batch.prepared_by)
     ids = await _batch_ids(session, batch.id)
-    await _within_envelope(session, batch.programme_id, ids)
+    line = await charge(session, batch.programme_id, ids, budget_line_code)
     before = snapshot(batch)
-    await _move(session, ids, [EntitlementStatus.VERIFIED], EntitlementStatus.APPROVED)
+    await _move(
+        session, ids, [EntitlementStatus.VERIFIED], EntitlementStatus.APPROVED, budget_line_id=line
+    )
     batch.status, batch.approved_by, batch.approved_at = (
         BatchStatus.APPROVED,
         who(principal),

@@ -11,7 +11,12 @@ from stakeholders.common.extending import add_field
 from stakeholders.common.resolvers import Info
 from stakeholders.delivery.types import Enrollment
 from stakeholders.funding import loaders as ld
-from stakeholders.funding.types import Entitlement, FeeSchedule, FundingRule, SubsidyDecision
+from stakeholders.funding.types import (
+    Entitlement,
+    FeeSchedule,
+    SubsidyDecision,
+)
+from stakeholders.funding.value_types import BudgetLine, FundingRule
 from stakeholders.outcomes.types import Certificate
 from stakeholders.programmes.types import Programme
 
@@ -26,6 +31,11 @@ async def funding_rule(root: Programme, info: Info) -> FundingRule | None:
 async def fee_schedules(root: Programme, info: Info) -> list[FeeSchedule]:
     rows = await info.context.loaders.get(ld.FeeSchedulesByProgrammeLoader).load(root.programme_id)
     return [FeeSchedule.from_row(r) for r in rows]
+
+
+async def budget_lines(root: Programme, info: Info) -> list[BudgetLine] | None:
+    loader = info.context.loaders.get(ld.BudgetLinesByProgrammeLoader)
+    return [BudgetLine.from_row(r) for r in await loader.load(root.programme_id)]
 
 
 async def certificate_entitlements(root: Certificate, info: Info) -> list[Entitlement]:
@@ -54,6 +64,12 @@ add_field(
     "fee_schedules",
     fee_schedules,
     description="Evaluation fees published for it, oldest first.",
+)
+add_field(
+    Programme,
+    "budget_lines",
+    budget_lines,
+    description="The lines its budget envelope is split in, e.g. one per project.",
 )
 add_field(
     Certificate,

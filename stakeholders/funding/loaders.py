@@ -8,6 +8,7 @@ from stakeholders.funding import repository as repo
 __all__ = [
     "BatchByIdLoader",
     "BatchTotalsLoader",
+    "BudgetLinesByProgrammeLoader",
     "ClaimByIdLoader",
     "ClaimTotalsLoader",
     "CommitmentByIdLoader",
@@ -22,6 +23,7 @@ __all__ = [
     "FeeScheduleByIdLoader",
     "FeeSchedulesByProgrammeLoader",
     "FundingRuleByProgrammeLoader",
+    "LineApprovalsLoader",
     "LinesByClaimLoader",
 ]
 
@@ -53,3 +55,7 @@ DisbursementsByCommitmentLoader = ListsByKey.on(
     repo.DISBURSEMENTS, repo.readable_disbursements, "commitment_id"
 )
 DisbursedTotalsLoader = ByKey.on(repo.DISBURSEMENTS, repo.disbursed_totals, "commitment_id")
+BudgetLinesByProgrammeLoader = ListsByKey.on(
+    repo.BUDGET_LINES, repo.lines_of_programme, "programme_id"
+)
+LineApprovalsLoader = ByKey.on(repo.ENTITLEMENTS, repo.line_approvals, "budget_line_id")

@@ -32,6 +32,7 @@ from stakeholders.funding.enums import (
 )
 
 __all__ = [
+    "BudgetLine",
     "ClaimLine",
     "Commitment",
     "Disbursement",
@@ -127,6 +128,8 @@ class Entitlement(_Versioned, Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("reimbursement_claims.id"), index=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    # The budget line its approval was charged to, if the approver named one.
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -244,3 +247,22 @@ class Disbursement(_Versioned, Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(255))
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BudgetLine(_Versioned, Base):
+    """A part of a programme's envelope (GEN's EUR 90M in four projects): what is approved
+    against it never exceeds it, and the lines together never exceed the envelope."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint("amount_minor >= 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(300))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    set_by: Mapped[str] = mapped_column(String(255))

@@ -9,8 +9,9 @@ from sqlalchemy import Select, case, func, select
 from auth.principal import Principal
 from stakeholders.common.access import readable_select
 from stakeholders.db import table_of
-from stakeholders.funding.enums import LineStatus
+from stakeholders.funding.enums import EntitlementStatus, LineStatus
 from stakeholders.funding.models import (
+    BudgetLine,
     ClaimLine,
     Commitment,
     Disbursement,
@@ -24,6 +25,7 @@ from stakeholders.funding.models import (
 
 __all__ = [
     "BATCHES",
+    "BUDGET_LINES",
     "CLAIMS",
     "CLAIM_LINES",
     "COMMITMENTS",
@@ -35,6 +37,8 @@ __all__ = [
     "batch_totals",
     "claim_totals",
     "disbursed_totals",
+    "line_approvals",
+    "lines_of_programme",
     "readable_batches",
     "readable_claims",
     "readable_commitments",
@@ -47,6 +51,7 @@ __all__ = [
 ]
 
 FUNDING_RULES = table_of(FundingRule)
+BUDGET_LINES = table_of(BudgetLine)
 FEE_SCHEDULES = table_of(FeeSchedule)
 ENTITLEMENTS = table_of(Entitlement)
 DECISIONS = table_of(SubsidyDecision)
@@ -114,6 +119,22 @@ def batch_totals(_: Principal) -> Select[Any]:
     """A batch's sum, computed from its entitlements, per batch_id."""
     rows = ENTITLEMENTS.c
     return select(rows.batch_id, func.sum(rows.amount_minor).label("total")).group_by(rows.batch_id)
+
+
+def lines_of_programme(_: Principal) -> Select[Any]:
+    """A programme's budget lines: shown wherever its budget may be read."""
+    return select(BUDGET_LINES)
+
+
+def line_approvals(_: Principal) -> Select[Any]:
+    """What is approved (or paid) on each budget line, computed, per budget_line_id."""
+    rows = ENTITLEMENTS.c
+    committed = [EntitlementStatus.APPROVED.value, EntitlementStatus.PAID.value]
+    return (
+        select(rows.budget_line_id, func.sum(rows.amount_minor).label("total"))
+        .where(rows.status.in_(committed))
+        .group_by(rows.budget_line_id)
+    )
 
 
 def with_programme(_: Principal) -> Select[Any]:

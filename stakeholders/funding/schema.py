@@ -3,7 +3,6 @@ takes an idempotencyKey and runs once per key (stakeholders.idempotency)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import strawberry
@@ -17,15 +16,30 @@ from stakeholders.common.relay import (
     expect_global_id,
 )
 from stakeholders.common.resolvers import Info
-from stakeholders.common.words import IDEMPOTENCY_KEY, VERSION
 from stakeholders.declared import node_mutation
-from stakeholders.delivery.enums import EmploymentStatus
 from stakeholders.errors import BadInput
-from stakeholders.funding import anomalies, claims, service
+from stakeholders.funding import anomalies, claims, envelope, service
 from stakeholders.funding import extensions as _extensions  # noqa: F401 - adds funding's fields
 from stakeholders.funding import repository as repo
-from stakeholders.funding.enums import ClaimStatus, EntitlementStatus, PayeeRule
+from stakeholders.funding.enums import ClaimStatus, EntitlementStatus
+from stakeholders.funding.inputs import (
+    ApproveClaimInput,
+    ApprovePaymentBatchInput,
+    BatchPayload,
+    ClaimPayload,
+    FeeSchedulePayload,
+    PaymentPayload,
+    PreparePaymentBatchInput,
+    PublishFeeScheduleInput,
+    RecordPaymentInput,
+    RejectClaimInput,
+    SetBudgetLineInput,
+    SetFundingRuleInput,
+    SubmitClaimInput,
+    VerifyClaimInput,
+)
 from stakeholders.funding.loaders import BatchByIdLoader, ClaimByIdLoader
+from stakeholders.funding.models import BudgetLine as BudgetLineModel
 from stakeholders.funding.models import FeeSchedule as FeeModel
 from stakeholders.funding.models import FundingRule as FundingRuleModel
 from stakeholders.funding.models import PaymentBatch as BatchModel
@@ -33,15 +47,14 @@ from stakeholders.funding.models import ReimbursementClaim as ClaimModel
 from stakeholders.funding.types import (
     Entitlement,
     FeeSchedule,
-    FundingAnomaly,
     PaymentBatch,
     ReimbursementClaim,
 )
+from stakeholders.funding.value_types import FundingAnomaly
 from stakeholders.idempotency import once_for
 from stakeholders.parties.schema import optional_party_id, own_or_named_party
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
-    MoneyInput,
     ProgrammeCode,
     ProgrammePayload,
     programme_by_id,
@@ -53,153 +66,6 @@ from stakeholders.programmes.types import Programme
 from stakeholders.writes import get_for_update
 
 __all__ = ["FundingMutation", "FundingQuery"]
-
-
-@strawberry.input(description="A programme's subsidy rule; replaces the one in force.")
-class SetFundingRuleInput:
-    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
-    evaluation_payee: PayeeRule = strawberry.field(
-        description="Who an evaluation subsidy is paid to: the person, or the institution that "
-        "advanced the fee."
-    )
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    version: int | None = strawberry.field(
-        default=None, description="Version of the rule it replaces; none for the first rule."
-    )
-    evaluation_audiences: list[EmploymentStatus] = strawberry.field(
-        default_factory=list,
-        description="Situations that earn an evaluation subsidy (Chongqing: FINAL_YEAR_STUDENT, "
-        "EMPLOYEE); every one when empty.",
-    )
-    training_rate: MoneyInput | None = strawberry.field(
-        default=None,
-        description="Training subsidy per completed enrolment, in the programme's currency; "
-        "none: no training subsidy.",
-    )
-
-
-@strawberry.input(description="An evaluation fee, published by the evaluation body.")
-class PublishFeeScheduleInput:
-    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
-    level: str = strawberry.field(
-        description="Level, as certificates of the programme name it; 1-120 characters."
-    )
-    amount: MoneyInput = strawberry.field(description="The fee, in the programme's currency.")
-    effective_from: dt.date = strawberry.field(
-        description="First day of tests it applies to; earlier tests keep the fee then in force."
-    )
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    track: str | None = strawberry.field(
-        default=None, description="Code of the track it is for; none: every track."
-    )
-
-
-@strawberry.input(description="An institution's claim for the subsidies it advanced.")
-class SubmitClaimInput:
-    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    entitlement_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list,
-        description="Global IDs of the ACCRUED entitlements claimed; or send upTo instead.",
-    )
-    up_to: dt.date | None = strawberry.field(
-        default=None, description="Claim every ACCRUED entitlement that arose up to this day."
-    )
-    operator_code: str | None = strawberry.field(
-        default=None,
-        description="Code of the claiming institution, yours or one below it; defaults to "
-        "your own.",
-    )
-    verifier_code: str | None = strawberry.field(
-        default=None,
-        description="With upTo: only the entitlements this bureau verifies (a claim goes to "
-        "one bureau).",
-    )
-
-
-@strawberry.input(description="A line rejected at verification, and why.")
-class RejectedLineInput:
-    entitlement_id: strawberry.ID = strawberry.field(
-        description="Global ID of the claimed entitlement."
-    )
-    reason: str = strawberry.field(description="Why it is rejected; 1-2,000 characters.")
-
-
-@strawberry.input(description="The bureau's verification of a claim.")
-class VerifyClaimInput:
-    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
-    version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    rejected: list[RejectedLineInput] = strawberry.field(
-        default_factory=list, description="The lines rejected; every other line is accepted."
-    )
-
-
-@strawberry.input(description="Approve a verified claim.")
-class ApproveClaimInput:
-    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
-    version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-
-
-@strawberry.input(description="Send a claim back whole.")
-class RejectClaimInput:
-    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
-    version: int = strawberry.field(description=VERSION)
-    reason: str = strawberry.field(description="Why; 1-2,000 characters.")
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-
-
-@strawberry.input(description="Evaluation subsidies owed to persons, put in a batch.")
-class PreparePaymentBatchInput:
-    programme_id: strawberry.ID = strawberry.field(description="Global ID of the programme.")
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    entitlement_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list,
-        description="Global IDs of ACCRUED entitlements paid to persons; or send upTo instead.",
-    )
-    up_to: dt.date | None = strawberry.field(
-        default=None, description="Every ACCRUED one paid to a person that arose up to this day."
-    )
-
-
-@strawberry.input(description="Approve a prepared payment batch.")
-class ApprovePaymentBatchInput:
-    id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
-    version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-
-
-@strawberry.input(description="The payer's transfer of an approved claim or batch.")
-class RecordPaymentInput:
-    id: strawberry.ID = strawberry.field(
-        description="Global ID of the approved ReimbursementClaim or PaymentBatch."
-    )
-    version: int = strawberry.field(description=VERSION)
-    reference: str = strawberry.field(description="The payer's reference; 1-120 characters.")
-    paid: MoneyInput = strawberry.field(description="What was actually paid, in its currency.")
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-
-
-@strawberry.type(description="The fee was published.")
-class FeeSchedulePayload:
-    fee_schedule: FeeSchedule = strawberry.field(description="The fee as published.")
-
-
-@strawberry.type(description="The claim changed.")
-class ClaimPayload:
-    claim: ReimbursementClaim = strawberry.field(description="The claim as now stored.")
-
-
-@strawberry.type(description="The payment batch changed.")
-class BatchPayload:
-    batch: PaymentBatch = strawberry.field(description="The batch as now stored.")
-
-
-@strawberry.type(description="The payment was recorded.")
-class PaymentPayload:
-    claim: ReimbursementClaim | None = strawberry.field(description="The claim paid, if one.")
-    batch: PaymentBatch | None = strawberry.field(description="The batch paid, if one.")
 
 
 Statuses = Annotated[
@@ -331,6 +197,33 @@ class FundingMutation:
 
         rule = await _on_programme(info, "setFundingRule", input, FundingRuleModel, change)
         stored = await ctx.session.get(ProgrammeModel, rule.programme_id)
+        return ProgrammePayload(programme=Programme.from_row(stored))
+
+    @strawberry.mutation(description="Set a line of the budget of a programme your party owns.")
+    async def set_budget_line(
+        self,
+        info: Info,
+        input: Annotated[
+            SetBudgetLineInput,
+            strawberry.argument(description="The programme, the line's code, name and amount."),
+        ],
+    ) -> ProgrammePayload | None:
+        ctx = info.context
+
+        def change(programme: ProgrammeModel) -> Any:
+            return envelope.set_budget_line(
+                ctx.session,
+                ctx.principal,
+                programme=programme,
+                code=input.code,
+                name=input.name,
+                amount_minor=input.amount.amount_minor,
+                currency=input.amount.currency,
+                version=input.version,
+            )
+
+        line = await _on_programme(info, "setBudgetLine", input, BudgetLineModel, change)
+        stored = await ctx.session.get(ProgrammeModel, line.programme_id)
         return ProgrammePayload(programme=Programme.from_row(stored))
 
     @strawberry.mutation(description="Publish an evaluation fee, as the programme's evaluator.")

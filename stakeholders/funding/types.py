@@ -11,11 +11,9 @@ from auth.policy import may
 from stakeholders.common.enums import describe_enum
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node, to_one
-from stakeholders.delivery.enums import EmploymentStatus
 from stakeholders.delivery.loaders import EnrollmentByIdLoader, TraineeByIdLoader
 from stakeholders.delivery.types import Enrollment, Trainee
 from stakeholders.funding import loaders as ld
-from stakeholders.funding.anomalies import AnomalyCode, Finding
 from stakeholders.funding.enums import (
     BatchStatus,
     ClaimStatus,
@@ -38,8 +36,6 @@ __all__ = [
     "ClaimLine",
     "Entitlement",
     "FeeSchedule",
-    "FundingAnomaly",
-    "FundingRule",
     "PaymentBatch",
     "ReimbursementClaim",
     "SubsidyDecision",
@@ -116,30 +112,6 @@ describe_enum(
         "PAID": "Paid.",
     },
 )
-
-
-@strawberry.type(description="A programme's subsidy rule, set by its owner.")
-class FundingRule:
-    evaluation_payee: PayeeRule = strawberry.field(
-        description="Who an evaluation subsidy is paid to."
-    )
-    evaluation_audiences: list[EmploymentStatus] = strawberry.field(
-        description="Situations that earn an evaluation subsidy; every one when empty."
-    )
-    training_rate: Money | None = strawberry.field(
-        description="Training subsidy per completed enrolment; none when the programme pays none."
-    )
-    version: int = strawberry.field(description="Changes with every update; send it back.")
-
-    @classmethod
-    def from_row(cls, row: Any, currency: str) -> FundingRule:
-        rate = row.training_rate_minor
-        return cls(
-            evaluation_payee=PayeeRule(row.evaluation_payee),
-            evaluation_audiences=[EmploymentStatus(a) for a in row.evaluation_audiences],
-            training_rate=Money.of(rate, currency) if rate is not None else None,
-            version=row.version,
-        )
 
 
 @strawberry.federation.type(keys=["id"], description="An evaluation fee, published.")
@@ -448,42 +420,6 @@ class PaymentBatch(Node, Entity):
             record_payment=status is BatchStatus.APPROVED
             and _step_open(info, "recordPayment", self, self.approved_by),
         )
-
-
-describe_enum(
-    AnomalyCode,
-    "What fund supervision found.",
-    {
-        "NOT_FIRST_TIME": "An evaluation subsidy without a first-time certificate.",
-        "DUPLICATE_ENTITLEMENT": "Two evaluation subsidies for one person and level.",
-        "LINE_NOT_COMPLETED": "A claim line for an enrolment not completed.",
-        "PAID_NOT_APPROVED": "A payment that differs from what was approved.",
-        "OTHER_PARTYS_LINE": "A claim line for another party's cohort or entitlement.",
-        "OVER_THE_FEE": "An amount over the fee in force, or with no published fee.",
-        "APPROVED_BY_PREPARER": "A step taken by the person who took the step before.",
-    },
-)
-
-
-@strawberry.type(description="A finding of fund supervision, about one row you may read.")
-class FundingAnomaly:
-    code: AnomalyCode = strawberry.field(description="What was found.")
-    subject_id: strawberry.ID = strawberry.field(
-        description="Global ID of the entitlement, claim or batch concerned."
-    )
-    detail: str = strawberry.field(description="The value that gave it away.")
-    programme_id: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, finding: Finding) -> FundingAnomaly:
-        return cls(
-            code=finding.code,
-            subject_id=to_global_id(finding.subject_type, finding.subject_pk),
-            detail=finding.detail,
-            programme_id=finding.programme_id,
-        )
-
-    programme = to_one(Programme, ProgrammeByIdLoader, "programme_id", "The programme.")
 
 
 register_node("FeeSchedule", ld.FeeScheduleByIdLoader, FeeSchedule.from_row)
