@@ -129,9 +129,8 @@ class VerifyClaimInput:
     )
 
 
-@strawberry.input(description="Approve a verified claim.")
-class ApproveClaimInput:
-    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
+@strawberry.input(description="An approval: what it approves comes first (see its subtypes).")
+class _Approval:
     version: int = strawberry.field(description=VERSION)
     idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     budget_line_code: str | None = strawberry.field(
@@ -139,6 +138,11 @@ class ApproveClaimInput:
         description="Code of the budget line to charge it to; within that line as well as "
         "the envelope.",
     )
+
+
+@strawberry.input(description="Approve a verified claim.")
+class ApproveClaimInput(_Approval):
+    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
 
 
 @strawberry.input(description="Send a claim back whole.")
@@ -163,15 +167,8 @@ class PreparePaymentBatchInput:
 
 
 @strawberry.input(description="Approve a prepared payment batch.")
-class ApprovePaymentBatchInput:
+class ApprovePaymentBatchInput(_Approval):
     id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
-    version: int = strawberry.field(description=VERSION)
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    budget_line_code: str | None = strawberry.field(
-        default=None,
-        description="Code of the budget line to charge it to; within that line as well as "
-        "the envelope.",
-    )
 
 
 @strawberry.input(description="The payer's transfer of an approved claim or batch.")
