@@ -16,7 +16,8 @@ from stakeholders.audit.models import AuditEvent
 from stakeholders.audit.service import verify_chain
 from stakeholders.common.relay import decode_global_id, to_global_id
 from stakeholders.delivery.models import Enrollment
-from stakeholders.funding.models import Entitlement, ReimbursementClaim
+from stakeholders.funding.models import ClaimLine, Entitlement, ReimbursementClaim
+from stakeholders.idempotency import IdempotencyKey
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
 from tests import delivery_factories as df
@@ -516,3 +517,108 @@ async def test_budget_lines_split_the_envelope_and_bound_what_is_approved(sessio
             "remaining": {"amountMinor": FEE_CNY},
         }
     ]
+
+
+async def _state(session) -> tuple[int, ...]:
+    """What a replay or a refusal must leave as it was: every row a money step writes."""
+    await session.commit()
+    counted = (AuditEvent, IdempotencyKey, Entitlement, ReimbursementClaim, ClaimLine)
+    counts = [await session.scalar(select(func.count()).select_from(m)) for m in counted]
+    versions = await session.scalar(select(func.coalesce(func.sum(Entitlement.version), 0)))
+    claim_versions = await session.scalar(
+        select(func.coalesce(func.sum(ReimbursementClaim.version), 0))
+    )
+    return (*(int(c or 0) for c in counts), int(versions or 0), int(claim_versions or 0))
+
+
+async def test_every_money_step_replayed_with_its_key_changes_nothing(session, client_for):
+    # given
+    cq = await _chongqing(session, client_for)
+    await _published(cq)
+    await cq.operator.execute(CERTIFY, e=cq.enrollments["first"])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    steps = [
+        (cq.owner, RULE, {"p": cq.programme, "k": "rule-1", "payee": "ADVANCING_INSTITUTION"}),
+        (cq.operator, CLAIM, {"p": cq.programme, "k": "claim", "upTo": today}),
+    ]
+    answers = []
+    for client, query, variables in steps:
+        answers.append(await client.execute(query, **variables))
+    claim = answers[1]["data"]["submitClaim"]["claim"]
+    verify = {"id": claim["id"], "v": claim["version"], "k": "verify", "rejected": []}
+    answers.append(await cq.district.execute(VERIFY, **verify))
+    steps.append((cq.district, VERIFY, verify))
+    approve = {"id": claim["id"], "v": claim["version"] + 1, "k": "approve"}
+    answers.append(await cq.owner.execute(APPROVE, **approve))
+    steps.append((cq.owner, APPROVE, approve))
+    pay = {
+        "id": claim["id"],
+        "v": claim["version"] + 2,
+        "k": "pay",
+        "paid": {"amountMinor": FEE_CNY, "currency": "CNY"},
+    }
+    answers.append(await cq.treasurer.execute(PAY, **pay))
+    steps.append((cq.treasurer, PAY, pay))
+    assert all("errors" not in a for a in answers), answers
+    # when each step is sent again with its key
+    before = await _state(session)
+    for client, query, variables in steps:
+        again = await client.execute(query, **variables)
+        # then it answers without error and nothing changes
+        assert "errors" not in again, again
+    assert await _state(session) == before
+
+
+async def test_a_refused_money_step_stores_nothing(session, client_for):
+    # given a verified claim
+    cq = await _chongqing(session, client_for)
+    await _published(cq)
+    await cq.operator.execute(CERTIFY, e=cq.enrollments["first"])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    claim = (await cq.operator.execute(CLAIM, p=cq.programme, k="c", upTo=today))["data"][
+        "submitClaim"
+    ]["claim"]
+    await cq.district.execute(VERIFY, id=claim["id"], v=claim["version"], k="v", rejected=[])
+    version = claim["version"] + 1
+    before = await _state(session)
+    # when refused: stale, same person, reused key, paid before approval, not the owner
+    refusals = [
+        (cq.owner, APPROVE, {"id": claim["id"], "v": version - 1, "k": "r1"}, "CONFLICT"),
+        (
+            client_for("MIN", "coordinator", sub="dist-1:checker"),
+            APPROVE,
+            {"id": claim["id"], "v": version, "k": "r2"},
+            "FORBIDDEN",
+        ),
+        (
+            cq.district,
+            VERIFY,
+            {
+                "id": claim["id"],
+                "v": version,
+                "k": "v",
+                "rejected": [{"entitlementId": to_global_id("Entitlement", 1), "reason": "autre"}],
+            },
+            "CONFLICT",
+        ),
+        (
+            cq.treasurer,
+            PAY,
+            {
+                "id": claim["id"],
+                "v": version,
+                "k": "r3",
+                "paid": {"amountMinor": 1, "currency": "EUR"},
+            },
+            "CONFLICT",
+        ),
+        (cq.operator, APPROVE, {"id": claim["id"], "v": version, "k": "r4"}, "FORBIDDEN"),
+    ]
+    for client, query, variables, code in refusals:
+        refused = await client.execute(query, **variables)
+        # then
+        assert _code(refused) == code, (query, refused)
+    assert await _state(session) == before
+    # and a refused key stays free: the first good request under it runs
+    approved = await cq.owner.execute(APPROVE, id=claim["id"], v=version, k="r1")
+    assert approved["data"]["approveClaim"]["claim"]["status"] == "APPROVED", approved
