@@ -281,10 +281,7 @@ async def _import_table(args: argparse.Namespace, table: TraineeTable) -> Import
 def schema_print(_: argparse.Namespace) -> int:
     from schema.build import build_schema
 
-    settings = get_settings()
-    sys.stdout.write(
-        build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases).as_str() + "\n"
-    )
+    sys.stdout.write(build_schema().as_str() + "\n")
     return 0
 
 
