@@ -6,32 +6,32 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
-from strawberry.fastapi import GraphQLRouter
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from auth.errors import Unauthenticated
 from auth.tokens import SigningKeys
 from auth.trusted import TrustedIssuers
+from gateway.body_limit import BodyLimit
 from gateway.context import Hub, get_context
 from gateway.db import Database
+from gateway.http import AccordRouter, error_response
 from gateway.metrics import install_metrics
 from gateway.oauth import router as oauth_router
 from gateway.settings import Settings, get_settings
 from gateway.wellknown import router as wellknown_router
+from schema.admission import Limits
 from schema.build import build_schema
+from schema.database_faults import RETRY_AFTER_SECONDS, is_unavailable
+from schema.errors import UNAVAILABLE_MESSAGE
 
 __all__ = ["create_app"]
 
-
-class AccordRouter(GraphQLRouter[Any, None]):
-    def encode_json(self, data: object) -> bytes:
-        # orjson: 5-30 ms less per megabyte of response than the json module.
-        return orjson.dumps(data)
+log = logging.getLogger("accord.http")
 
 
 def _unauthenticated(_: Request, exc: Exception) -> Response:
@@ -43,12 +43,27 @@ def _unauthenticated(_: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})
 
 
+def _database_fault(_: Request, exc: Exception) -> Response:
+    """A failure outside GraphQL's execution (identifying the caller, opening the session):
+    503 for every caller alike when the database is away, else a coded, masked 500."""
+    if is_unavailable(exc):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return error_response(503, UNAVAILABLE_MESSAGE, "UNAVAILABLE", headers=headers)
+    log.error("internal error outside execution: %s", type(exc).__name__)
+    return error_response(500, "Internal error.", "INTERNAL")
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The hub's ASGI app; `database` lets tests share one connection across requests."""
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level.upper())
     owns_database = database is None
-    db = database or Database.from_url(settings.database_url, echo=settings.sql_echo)
+    db = database or Database.from_url(
+        settings.database_url,
+        echo=settings.sql_echo,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -61,13 +76,27 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     trusted = TrustedIssuers.parse(settings.trusted_issuers, own_issuer=settings.issuer)
     keys = SigningKeys.load_or_create(settings.signing_key_file)
     app.state.hub = Hub(settings, db, keys, trusted)
-    schema = build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases)
-    app.include_router(
-        AccordRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
+    limits = Limits(
+        max_tokens=settings.max_tokens,
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_cost=settings.max_cost,
+        page_cap=settings.max_page_size,
     )
+    router = AccordRouter(
+        build_schema(limits=limits),
+        path="/graphql",
+        context_getter=get_context,
+        graphql_ide="graphiql",
+        deadline_seconds=settings.request_deadline_ms / 1000,
+    )
+    app.include_router(router)
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
+    for fault in (DBAPIError, PoolTimeout, OSError):
+        app.add_exception_handler(fault, _database_fault)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     _health(app, db)
     install_metrics(app)
     _tune_garbage_collector()

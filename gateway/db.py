@@ -18,12 +18,27 @@ from stakeholders.db import WRITE_INTENT
 __all__ = ["Database", "create_engine"]
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, statement_timeout_ms: int | None = None
+) -> AsyncEngine:
+    """`statement_timeout_ms` bounds each PostgreSQL statement (serving; not long commands)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    connect_args: dict[str, Any] = {}
+    if statement_timeout_ms is not None:
+        connect_args["server_settings"] = {"statement_timeout": str(statement_timeout_ms)}
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        # An unreachable server is a fast 503, not a request hanging on connect.
+        pool_timeout=5,
+        connect_args={**connect_args, "timeout": 5},
+    )
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -52,8 +67,10 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def from_url(cls, url: str, *, echo: bool = False) -> Database:
-        engine = create_engine(url, echo=echo)
+    def from_url(
+        cls, url: str, *, echo: bool = False, statement_timeout_ms: int | None = None
+    ) -> Database:
+        engine = create_engine(url, echo=echo, statement_timeout_ms=statement_timeout_ms)
         return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
 
     @property
