@@ -22,6 +22,7 @@ from gateway.db import Database
 from gateway.http import AccordRouter, error_response
 from gateway.metrics import install_metrics
 from gateway.oauth import router as oauth_router
+from gateway.persisted import PersistedOperations
 from gateway.settings import Settings, get_settings
 from gateway.wellknown import router as wellknown_router
 from schema.admission import Limits
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_aliases=settings.max_aliases,
         max_cost=settings.max_cost,
         page_cap=settings.max_page_size,
+        introspection=settings.introspection and not settings.persisted_only,
     )
     router = AccordRouter(
         build_schema(limits=limits),
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         context_getter=get_context,
         graphql_ide="graphiql",
         deadline_seconds=settings.request_deadline_ms / 1000,
+        persisted=PersistedOperations(persisted_only=settings.persisted_only),
     )
     app.include_router(router)
     app.include_router(oauth_router)

@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_parser("verify", help="check the hash chain; non-zero exit on a break")
 
+    operations = sub.add_parser(
+        "operations", help="persisted operations (the allow-list of ACCORD_PERSISTED_ONLY)"
+    ).add_subparsers(dest="action", required=True)
+    add = operations.add_parser("add", help="check documents against the schema and store them")
+    add.add_argument("files", nargs="+", metavar="FILE.graphql", help="one operation per file")
+    operations.add_parser("list", help="list the persisted operations: id, name, when added")
+    remove = operations.add_parser("remove", help="remove a persisted operation")
+    remove.add_argument("id", metavar="ID", help="its SHA-256, as `accord operations list` shows")
+
     imports = sub.add_parser("import", help="load data from files").add_subparsers(
         dest="action", required=True
     )

@@ -29,6 +29,9 @@ __all__ = [
     "keys_list",
     "keys_retire",
     "keys_rotate",
+    "operations_add",
+    "operations_list",
+    "operations_remove",
     "schema_print",
     "serve_run",
     "token_issue",
@@ -226,6 +229,54 @@ async def _admin_session() -> AsyncIterator[AsyncSession]:
             yield session
     finally:
         await database.dispose()
+
+
+async def operations_add(args: argparse.Namespace) -> int:
+    from graphql import GraphQLError
+
+    from gateway.persisted import add_operation
+    from schema.build import build_schema
+
+    schema = build_schema()._schema
+    added = 0
+    async with _admin_session() as session:
+        for file in args.files:
+            path = Path(file)
+            document = path.read_text(encoding="utf-8")
+            try:
+                digest, name, new = await add_operation(
+                    session, document, schema=schema, fallback_name=path.stem
+                )
+            except GraphQLError as exc:
+                print(f"accord: {path}: {exc.message}", file=sys.stderr)
+                return 2
+            added += new
+            print(f"{digest}  {name}  {'added' if new else 'already there'}")
+    print(f"{added} operation(s) added, {len(args.files) - added} already there")
+    return 0
+
+
+async def operations_list(_: argparse.Namespace) -> int:
+    from gateway.persisted import list_operations
+
+    async with _admin_session() as session:
+        operations = await list_operations(session)
+    for operation in operations:
+        print(f"{operation.sha256}  {operation.name}  {operation.added_at:%Y-%m-%d %H:%M}")
+    print(f"{len(operations)} persisted operation(s)")
+    return 0
+
+
+async def operations_remove(args: argparse.Namespace) -> int:
+    from gateway.persisted import remove_operation
+
+    async with _admin_session() as session:
+        removed = await remove_operation(session, args.id)
+    if not removed:
+        print(f"accord: no persisted operation has the id {args.id!r}", file=sys.stderr)
+        return 2
+    print(f"removed {args.id}: it no longer runs when only persisted operations do")
+    return 0
 
 
 async def import_trainees(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ database is 503 UNAVAILABLE with `Retry-After`; a request past its deadline is c
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from contextvars import ContextVar
 from typing import Any, cast
@@ -25,6 +26,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from gateway.persisted import PersistedOperations, Unpersisted
 from schema.database_faults import RETRY_AFTER_SECONDS
 from schema.text_checks import MAX_JSON_DEPTH, json_depth_exceeded
 
@@ -33,6 +35,9 @@ __all__ = ["GRAPHQL_RESPONSE", "JSON", "AccordRouter", "error_response", "negoti
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _media: ContextVar[str] = ContextVar("accord_response_media", default=JSON)
+# The request's own parameters as sent: strawberry keeps query, variables, operationName and
+# extensions only, and a persisted-document request names its document by `documentId`.
+_parameters: ContextVar[dict[str, Any] | None] = ContextVar("accord_parameters", default=None)
 
 
 def negotiate(accept: str | None) -> str:
@@ -101,9 +106,16 @@ def _decode(data: str | bytes) -> object:
 
 
 class AccordRouter(GraphQLRouter[Any, None]):
-    def __init__(self, *args: Any, deadline_seconds: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        deadline_seconds: float,
+        persisted: PersistedOperations | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.deadline_seconds = deadline_seconds
+        self.persisted = persisted or PersistedOperations()
 
     def encode_json(self, data: object) -> bytes:
         # orjson: 5-30 ms less per megabyte of response than the json module.
@@ -121,12 +133,25 @@ class AccordRouter(GraphQLRouter[Any, None]):
             raise Refused(400, "the body is not JSON") from None
         if not isinstance(decoded, dict):
             raise Refused(400, "the body (and variables, extensions) must be a JSON object")
+        if _parameters.get() is None:  # the first object decoded is the POST body itself
+            _parameters.set(decoded)
         return decoded
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a persisted document (APQ, documentId) has no `query`, yet is no browser.
+        params = request.query_params
+        persisted = "extensions" in params or "documentId" in params
+        return not persisted and super().should_render_graphql_ide(request)
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        _parameters.set(dict(params))
+        return super().parse_query_params(params)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if self.is_websocket_request(request):
             return await super().run(request, context, root_value)
         token = _media.set(negotiate(request.headers.get("accept")))
+        parameters = _parameters.set(None)
         deadline = asyncio.timeout(self.deadline_seconds)
         try:
             async with deadline:
@@ -149,11 +174,24 @@ class AccordRouter(GraphQLRouter[Any, None]):
             )
         finally:
             _media.reset(token)
+            _parameters.reset(parameters)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        depth = json_depth_exceeded(kwargs["request_data"].variables)
+        data = kwargs["request_data"]
+        depth = json_depth_exceeded(data.variables)
         if depth is not None:
             return ExecutionResult(data=None, errors=[_too_deep(depth)])
+        try:
+            query = await self.persisted.document(
+                kwargs["context"].session,
+                query=data.query,
+                extensions=data.extensions,
+                document_id=(_parameters.get() or {}).get("documentId"),
+            )
+        except Unpersisted as refused:
+            error = GraphQLError(refused.message, extensions={"code": refused.code})
+            return ExecutionResult(data=None, errors=[error])
+        kwargs["request_data"] = dataclasses.replace(data, query=query)
         try:
             return await super().execute_single(*args, **kwargs)
         except HTTPException as error:

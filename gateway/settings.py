@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     max_cost: int = Field(default=10_000_000, gt=0)
     request_deadline_ms: int = Field(default=30_000, gt=0)
     statement_timeout_ms: int = Field(default=15_000, gt=0)
+    # Run only the documents of `accord operations add` (and refuse introspection).
+    persisted_only: bool = False
+    # Schema introspection (__schema, __type): on for development; off whenever persisted-only.
+    introspection: bool = True
     log_level: str = "INFO"
     sql_echo: bool = False
 

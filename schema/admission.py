@@ -20,6 +20,7 @@ from graphql import (
     parse,
     validate,
 )
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
 from schema.limits import Measures, measure
@@ -41,6 +42,7 @@ class Limits:
     max_aliases: int = 30
     max_cost: int = 10_000_000
     page_cap: int = 100
+    introspection: bool = True
 
 
 def limit_exceeded(
@@ -126,6 +128,8 @@ class Admission(SchemaExtension):
         )
         refused = _refusals(found, self.limits)
         schema, rules = context.schema._schema, tuple(context.validation_rules)
+        if not self.limits.introspection:
+            rules += (NoSchemaIntrospectionCustomRule,)
         context.pre_execution_errors = refused or _validate(schema, document, rules)
         yield
 
