@@ -126,5 +126,6 @@ def _health(app: FastAPI, db: Database) -> None:
                 await connection.execute(text("SELECT 1"))
         except Exception:  # any failure means "not ready"; the reason stays in the logs
             logging.getLogger("accord.health").exception("database not reachable")
-            return JSONResponse({"status": "unavailable"}, status_code=503)
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            return JSONResponse({"status": "unavailable"}, status_code=503, headers=headers)
         return JSONResponse({"status": "ready"})

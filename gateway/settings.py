@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     max_page_size: int = 100
     # The edge's bounds (README "Edge": where each default comes from).
     max_body_bytes: int = Field(default=2_000_000, gt=0)
-    max_tokens: int = Field(default=5_000, gt=0)
+    max_tokens: int = Field(default=2_000, gt=0)
     max_cost: int = Field(default=10_000_000, gt=0)
     request_deadline_ms: int = Field(default=30_000, gt=0)
     statement_timeout_ms: int = Field(default=15_000, gt=0)
