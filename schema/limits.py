@@ -81,25 +81,27 @@ def measure(
     variables: Mapping[str, Any] | None,
     page_cap: int,
 ) -> Measures:
-    """The measures of the operation that would run (the named one, else the only one)."""
+    """The measures of the operation that would run: the named one; without a name, the
+    largest of each measure over all of them (whichever runs is then within bounds)."""
     walk = _Walk(schema, document, variables or {}, page_cap)
-    operation = _operation(document, operation_name)
-    if operation is not None:
+    operations = _operations(document, operation_name)
+    if operations:
         for name in _fragment_order(walk.fragments):
             walk.measure_fragment(name)
+    result = walk.result
+    for operation in operations:
         root = schema.get_root_type(OperationType(operation.operation.value))
         summary, _ = walk.selections(operation.selection_set, root)
-        walk.result.depth, walk.result.aliases = summary.depth, summary.aliases
-        walk.result.cost, walk.result.nesting = summary.cost, summary.nesting
-        walk.result.repeats = summary.repeats
-    return walk.result
+        for name in ("depth", "aliases", "cost", "nesting", "repeats"):
+            setattr(result, name, max(getattr(result, name), getattr(summary, name)))
+    return result
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+def _operations(document: DocumentNode, name: str | None) -> list[OperationDefinitionNode]:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name is not None and o.name.value == name), None)
+        return operations
+    return [o for o in operations if o.name is not None and o.name.value == name]
 
 
 def _spreads(selection_set: SelectionSetNode | None) -> list[str]:

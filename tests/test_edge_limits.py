@@ -71,6 +71,13 @@ def test_a_fragment_chain_is_measured_without_recursion(graphql_schema):
     assert found.nesting == 501 and set(found.fragment_visits.values()) == {1}
 
 
+def test_without_an_operation_name_every_operation_is_within_bounds(graphql_schema):
+    document = parse("query A { __typename } query B { a: __typename b: __typename }")
+    found = measure(document, graphql_schema, operation_name=None, variables={}, page_cap=100)
+    named = measure(document, graphql_schema, operation_name="A", variables={}, page_cap=100)
+    assert (found.aliases, named.aliases) == (2, 0)
+
+
 def test_cost_multiplies_by_the_page_asked_for(graphql_schema):
     def cost(document: str, **variables: object) -> int:
         parsed = parse(document)

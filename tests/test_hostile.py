@@ -10,13 +10,14 @@ import sqlite3
 import httpx
 import pytest
 from graphql import GraphQLError
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from gateway.app import create_app
-from gateway.db import Database
+from gateway.db import Database, create_engine
 from schema.database_faults import is_unavailable
 from stakeholders.common.relay import to_global_id
-from tests.conftest import token
+from tests.conftest import PG_URL, token
 from tests.factories import build_world
 
 JSON_HEADERS = {"content-type": "application/json"}
@@ -60,6 +61,29 @@ PROBES = [
 ]
 
 
+# Odd parameters (graphql-cop's and a fuzzer's favourites): each a coded error, never a 5xx.
+ODD_REQUESTS = {
+    "operationName a number": {"query": "{ __typename }", "operationName": 5},
+    "unknown operationName": {"query": "{ __typename }", "operationName": "Nope"},
+    "query a number": {"query": 5},
+    "extensions a string": {"query": "{ __typename }", "extensions": "x"},
+    "persistedQuery of version 2": {
+        "query": "{ __typename }",
+        "extensions": {"persistedQuery": {"version": 2, "sha256Hash": "ab"}},
+    },
+    "documentId a number": {"documentId": 5},
+    "documentId not a hash": {"documentId": "zz"},
+    "directive overloading": {"query": "{ __typename " + "@aa" * 150 + " }"},
+    "subscription": {"query": "subscription { __typename }"},
+    "Int past 32 bits": {"query": "{ parties(first: 99999999999999999999) { totalCount } }"},
+    "a NUL character in the document": {"query": "\x00"},
+    "a 100 kB id": {
+        "query": "query($id: ID!) { node(id: $id) { id } }",
+        "variables": {"id": "A" * 100_000},
+    },
+}
+
+
 def _error(response: httpx.Response) -> dict:
     body = response.json()
     assert len(body["errors"]) == 1, body
@@ -74,6 +98,34 @@ async def test_a_broken_body_is_400_with_a_coded_json_error(http, name):
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/json")
     assert _error(response)["extensions"]["code"] in ("BAD_INPUT", "LIMIT_EXCEEDED")
+
+
+@pytest.mark.parametrize("name", list(ODD_REQUESTS))
+async def test_odd_parameters_get_a_coded_error(http, name):
+    response = await http.post("/graphql", json=ODD_REQUESTS[name])
+    assert response.status_code in (200, 400), response.text
+    codes = {error["extensions"]["code"] for error in response.json()["errors"]}
+    assert codes == {"BAD_INPUT"}, response.text
+
+
+async def test_a_form_post_is_refused_so_no_page_can_forge_one(http):
+    # graphql-cop's CSRF check: a browser form can POST url-encoded without a preflight
+    response = await http.post(
+        "/graphql",
+        content=b"query=%7B__typename%7D",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+async def test_the_operation_that_runs_without_a_name_is_the_one_measured(anonymous_client):
+    # given two operations and no operationName: the first one runs
+    heavy = "query A { " + " ".join(f"a{n}: __typename" for n in range(31)) + " }"
+    document = heavy + " query B { __typename }"
+    # when / then
+    body = (await anonymous_client.post(document)).json()
+    assert body["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
 
 async def test_variables_nested_past_the_limit_are_refused(http):
@@ -198,3 +250,23 @@ def test_database_faults_are_told_apart():
     locked = sqlite3.OperationalError("database is locked")
     assert not is_unavailable(OperationalError("UPDATE", {}, locked))
     assert not is_unavailable(GraphQLError("x"))
+
+
+@pytest.mark.skipif(not PG_URL, reason="ACCORD_TEST_DATABASE_URL is not set: no PostgreSQL")
+async def test_a_connection_the_server_drops_is_unavailable():
+    # given a connection whose backend the server terminates (as a restart or crash does)
+    assert PG_URL
+    engine, admin = create_engine(PG_URL), create_engine(PG_URL)
+    try:
+        async with engine.connect() as connection:
+            backend = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar()
+            async with admin.connect() as other:
+                await other.execute(text(f"SELECT pg_terminate_backend({int(backend)})"))
+            # when the next statement runs on it
+            with pytest.raises(Exception) as raised:
+                await connection.execute(text("SELECT 1"))
+    finally:
+        await engine.dispose()
+        await admin.dispose()
+    # then
+    assert is_unavailable(raised.value)
