@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ def create_engine(
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         _tune_sqlite(engine)
+        if statement_timeout_ms is not None:
+            _interrupt_long_statements(engine, statement_timeout_ms / 1000)
         return engine
     connect_args: dict[str, Any] = {}
     if statement_timeout_ms is not None:
@@ -57,6 +60,31 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection: Any) -> None:
         writes = connection.get_execution_options().get(WRITE_INTENT, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _interrupt_long_statements(engine: AsyncEngine, seconds: float) -> None:
+    """SQLite's stand-in for PostgreSQL's statement_timeout: its progress handler, called every
+    10,000 VM steps, interrupts a statement running past `seconds` ("interrupted")."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        started: dict[str, float | None] = {"at": None}
+        record.info["accord_statement"] = started
+
+        def past_its_time() -> int:
+            at = started["at"]
+            return 1 if at is not None and time.monotonic() - at > seconds else 0
+
+        dbapi_connection.driver_connection._conn.set_progress_handler(past_its_time, 10_000)
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _started(connection: Any, *_: Any) -> None:
+        connection.connection.info["accord_statement"]["at"] = time.monotonic()
+
+    # The adapter has read every row when execute returns; a COMMIT later is not timed.
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _finished(connection: Any, *_: Any) -> None:
+        connection.connection.info["accord_statement"]["at"] = None
 
 
 @dataclass

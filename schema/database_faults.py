@@ -56,5 +56,11 @@ def is_unavailable(error: BaseException) -> bool:
 
 
 def is_statement_timeout(error: BaseException) -> bool:
-    """PostgreSQL cancelled a statement that ran past `statement_timeout`."""
-    return any(_sqlstate(cause) == _QUERY_CANCELED for cause in _causes(error))
+    """PostgreSQL cancelled a statement that ran past `statement_timeout`, or SQLite's
+    progress handler interrupted one (gateway.db)."""
+    for cause in _causes(error):
+        if _sqlstate(cause) == _QUERY_CANCELED:
+            return True
+        if isinstance(cause, sqlite3.OperationalError) and str(cause) == "interrupted":
+            return True
+    return False

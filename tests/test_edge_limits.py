@@ -194,19 +194,32 @@ async def test_a_request_past_its_deadline_is_cut(settings, database, monkeypatc
     assert (limit["measure"], limit["limit"]) == ("deadline_ms", 50)
 
 
-@pytest.mark.skipif(not PG_URL, reason="ACCORD_TEST_DATABASE_URL is not set: no PostgreSQL")
-async def test_a_statement_past_its_timeout_is_limit_exceeded():
+SLOW_STATEMENTS = {
+    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+    "SELECT count(*) FROM n",
+    "postgresql": "SELECT pg_sleep(2)",
+}
+
+
+@pytest.mark.parametrize("dialect", list(SLOW_STATEMENTS))
+async def test_a_statement_past_its_timeout_is_limit_exceeded(dialect, tmp_path):
     # given the serving engine with a 50 ms statement timeout
-    assert PG_URL
-    engine = create_engine(PG_URL, statement_timeout_ms=50)
+    if dialect == "postgresql" and not PG_URL:
+        pytest.skip("ACCORD_TEST_DATABASE_URL is not set: no PostgreSQL")
+    url = PG_URL if dialect == "postgresql" else f"sqlite+aiosqlite:///{tmp_path / 'slow.db'}"
+    assert url
+    engine = create_engine(url, statement_timeout_ms=50)
     try:
         async with engine.connect() as connection:
             # when a statement runs longer
             with pytest.raises(Exception) as raised:
-                await connection.execute(text("SELECT pg_sleep(2)"))
+                await connection.execute(text(SLOW_STATEMENTS[dialect]))
+            await connection.rollback()
+            # then the connection still serves quick statements
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
     finally:
         await engine.dispose()
-    # then it is recognised, and coded for the client
+    # and the refusal is recognised, and coded for the client
     assert is_statement_timeout(raised.value)
     error = GraphQLError("boom", original_error=raised.value)
     code_error(error)
