@@ -22,7 +22,7 @@ from gateway.db import Database
 from gateway.http import AccordRouter, error_response
 from gateway.metrics import install_metrics
 from gateway.oauth import router as oauth_router
-from gateway.persisted import PersistedOperations
+from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
 from gateway.wellknown import router as wellknown_router
 from schema.admission import Limits
@@ -85,13 +85,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         page_cap=settings.max_page_size,
         introspection=settings.introspection and not settings.persisted_only,
     )
+    # Read at start-up: a broken manifest stops the process, as a bad trusted issuer does.
+    manifest = load_manifest(settings.persisted_operations) if settings.persisted_operations else {}
     router = AccordRouter(
         build_schema(limits=limits),
         path="/graphql",
         context_getter=get_context,
-        graphql_ide="graphiql",
+        # GraphiQL needs introspection; without it, it would only advertise the endpoint.
+        graphql_ide="graphiql" if limits.introspection else None,
         deadline_seconds=settings.request_deadline_ms / 1000,
-        persisted=PersistedOperations(persisted_only=settings.persisted_only),
+        persisted=PersistedOperations(persisted_only=settings.persisted_only, manifest=manifest),
     )
     app.include_router(router)
     app.include_router(oauth_router)

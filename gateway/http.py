@@ -123,13 +123,15 @@ class AccordRouter(GraphQLRouter[Any, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         if isinstance(data, bytes):
+            # Checked first: orjson's message for it mentions surrogates, like the escapes
+            # that _decode hands to the json module.
             try:
                 data.decode("utf-8")
             except UnicodeDecodeError:
                 raise Refused(400, "the body is not UTF-8") from None
         try:
             decoded = _decode(data)
-        except orjson.JSONDecodeError:
+        except json.JSONDecodeError:  # orjson's too, a subclass
             raise Refused(400, "the body is not JSON") from None
         if not isinstance(decoded, dict):
             raise Refused(400, "the body (and variables, extensions) must be a JSON object")
@@ -163,7 +165,8 @@ class AccordRouter(GraphQLRouter[Any, None]):
             )
         except HTTPException as error:
             status = 415 if error.reason == "Unsupported content type" else error.status_code
-            return error_response(status, error.reason, "BAD_INPUT")
+            code = "NOT_FOUND" if status == 404 else "BAD_INPUT"  # 404: GraphiQL is off
+            return error_response(status, error.reason, code)
         except TimeoutError:
             if not deadline.expired():
                 raise

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode, parse, validate
@@ -30,6 +32,7 @@ __all__ = [
     "add_operation",
     "document_id_of",
     "list_operations",
+    "load_manifest",
     "remove_operation",
 ]
 
@@ -75,6 +78,8 @@ class PersistedOperations:
     """What one hub process knows of persisted documents: the setting and the APQ cache."""
 
     persisted_only: bool = False
+    # ACCORD_PERSISTED_OPERATIONS: documents shipped with a client, beside the database's.
+    manifest: dict[str, str] = field(default_factory=dict)
     registered: OrderedDict[str, str] = field(default_factory=OrderedDict)
 
     async def document(
@@ -92,7 +97,7 @@ class PersistedOperations:
         if isinstance(persisted_query, dict):
             return await self._apq(session, query, persisted_query)
         if query is not None and self.persisted_only:
-            await _require_listed(session, query)
+            await self._require_listed(session, query)
         return query
 
     async def _apq(
@@ -106,7 +111,7 @@ class PersistedOperations:
         if hashlib.sha256(query.encode()).hexdigest() != digest:
             raise Unpersisted("sha256Hash is not the hash of the query", "BAD_INPUT")
         if self.persisted_only:
-            await _require_listed(session, query)
+            await self._require_listed(session, query)
             return query
         self._remember(digest, query)
         return query
@@ -114,7 +119,7 @@ class PersistedOperations:
     async def _by_hash(self, session: AsyncSession, digest: str | None, what: str) -> str:
         if digest is None:
             raise Unpersisted(f"{what}: not a SHA-256 document id", "BAD_INPUT")
-        found = await _stored(session, digest)
+        found = await self._listed(session, digest)
         if found is None and not self.persisted_only:
             found = self.registered.get(digest)
             if found is not None:
@@ -122,6 +127,13 @@ class PersistedOperations:
         if found is None:
             raise Unpersisted("PersistedQueryNotFound")
         return found
+
+    async def _listed(self, session: AsyncSession, digest: str) -> str | None:
+        return self.manifest.get(digest) or await _stored(session, digest)
+
+    async def _require_listed(self, session: AsyncSession, query: str) -> None:
+        if await self._listed(session, document_id_of(query)) is None:
+            raise Unpersisted("only persisted documents run here; this one is not")
 
     def _remember(self, digest: str, query: str) -> None:
         self.registered[digest] = query
@@ -136,9 +148,24 @@ async def _stored(session: AsyncSession, digest: str) -> str | None:
     return found
 
 
-async def _require_listed(session: AsyncSession, query: str) -> None:
-    if await _stored(session, document_id_of(query)) is None:
-        raise Unpersisted("only persisted documents run here; this one is not")
+def load_manifest(path: Path) -> dict[str, str]:
+    """Documents by id from a manifest file: Apollo's persisted query manifest
+    (`{"operations": [{"id", "body"}, ...]}`) or a plain `{id: document}` object. Each is
+    also known by our own id (SHA-256 of its trimmed text), so it runs sent whole too."""
+    found = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(found, dict) and isinstance(found.get("operations"), list):
+        pairs = [(entry["id"], entry["body"]) for entry in found["operations"]]
+    elif isinstance(found, dict):
+        pairs = list(found.items())
+    else:
+        raise ValueError(f"{path}: not a persisted operations manifest")
+    documents: dict[str, str] = {}
+    for given, document in pairs:
+        if not isinstance(given, str) or not isinstance(document, str):
+            raise ValueError(f"{path}: ids and documents must be strings")
+        documents[given.removeprefix("sha256:").lower()] = document
+        documents[document_id_of(document)] = document.strip()
+    return documents
 
 
 # The allow-list's administration (`accord operations add | list | remove`).

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(default=15_000, gt=0)
     # Run only the documents of `accord operations add` (and refuse introspection).
     persisted_only: bool = False
+    # A manifest of documents shipped with a client (Apollo's format, or {id: document}).
+    persisted_operations: Path | None = None
     # Schema introspection (__schema, __type): on for development; off whenever persisted-only.
     introspection: bool = True
     log_level: str = "INFO"

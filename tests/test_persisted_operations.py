@@ -98,6 +98,27 @@ async def test_persisted_only_runs_listed_documents_and_nothing_else(persisted_o
         assert _code(response) == "PERSISTED_QUERY_NOT_FOUND", body
 
 
+async def test_a_manifest_shipped_with_a_client_is_allowed_too(settings, database, tmp_path):
+    # given Apollo's manifest format, its ids the hashes of the bodies as the client sent them
+    manifest = tmp_path / "persisted-query-manifest.json"
+    operations = [{"id": sha256(TYPENAME), "name": "T", "type": "query", "body": TYPENAME}]
+    manifest.write_text(
+        json.dumps(
+            {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
+        )
+    )
+    update = {"persisted_only": True, "persisted_operations": manifest}
+    app = create_app(settings.model_copy(update=update), database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        # when / then: by its id, by APQ, whole; and nothing else
+        for body in ({"documentId": sha256(TYPENAME)}, apq(sha256(TYPENAME)), {"query": TYPENAME}):
+            response = await client.post("/graphql", json=body)
+            assert response.json() == {"data": {"__typename": "Query"}}, body
+        refused = await client.post("/graphql", json={"query": VIEWER})
+    assert _code(refused) == "PERSISTED_QUERY_NOT_FOUND"
+
+
 async def test_persisted_only_turns_introspection_off(persisted_only_http, session, graphql_schema):
     # given the introspection document itself on the allow-list
     await add_operation(session, INTROSPECTION, schema=graphql_schema, fallback_name="schema")
@@ -114,8 +135,10 @@ async def test_introspection_follows_its_setting(settings, database):
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         refused = await client.post("/graphql", json={"query": INTROSPECTION})
         typename = await client.post("/graphql", json={"query": TYPENAME})
+        graphiql = await client.get("/graphql", headers={"accept": "text/html"})
     assert _code(refused) == "BAD_INPUT"
     assert typename.json() == {"data": {"__typename": "Query"}}
+    assert graphiql.status_code == 404
 
 
 def test_the_operations_commands_add_list_and_remove(tmp_path, monkeypatch, capsys):
