@@ -21,6 +21,7 @@ from gateway.context import Hub, get_context
 from gateway.db import Database
 from gateway.http import AccordRouter, error_response
 from gateway.metrics import install_metrics
+from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
 from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
@@ -44,12 +45,15 @@ def _unauthenticated(_: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})
 
 
-def _database_fault(_: Request, exc: Exception) -> Response:
-    """A failure outside GraphQL's execution (identifying the caller, opening the session):
+def _database_fault(request: Request, exc: Exception) -> Response:
+    """A failure outside GraphQL's execution (identifying the caller, reading a client):
     503 for every caller alike when the database is away, else a coded, masked 500."""
     if is_unavailable(exc):
         log.warning("database unavailable: %s", type(exc).__name__)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if request.url.path == TOKEN_PATH:  # OAuth clients read RFC 6749's shape
+            body = {"error": "temporarily_unavailable", "error_description": UNAVAILABLE_MESSAGE}
+            return JSONResponse(body, status_code=503, headers=headers)
         return error_response(503, UNAVAILABLE_MESSAGE, "UNAVAILABLE", headers=headers)
     log.error("internal error outside execution: %s", type(exc).__name__)
     return error_response(500, "Internal error.", "INTERNAL")

@@ -223,6 +223,15 @@ async def test_an_unreachable_database_is_503_unavailable_for_everyone(
     assert _error(response)["extensions"] == {"code": "UNAVAILABLE"}
 
 
+async def test_the_token_endpoint_without_its_database_is_503_in_oauth_terms(unreachable_http):
+    response = await unreachable_http.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=("some-client", "secret")
+    )
+    assert response.status_code == 503
+    assert response.json()["error"] == "temporarily_unavailable"
+    assert response.headers["retry-after"] == "2"
+
+
 async def test_a_commit_that_loses_the_database_is_unavailable_not_conflict(
     session, client_for, monkeypatch
 ):
