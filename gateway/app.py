@@ -20,6 +20,7 @@ from gateway.body_limit import BodyLimit
 from gateway.context import Hub, get_context
 from gateway.db import Database
 from gateway.http import AccordRouter, error_response
+from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
@@ -62,7 +63,7 @@ def _database_fault(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The hub's ASGI app; `database` lets tests share one connection across requests."""
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper())
+    _configure_logging(settings)
     owns_database = database is None
     db = database or Database.from_url(
         settings.database_url,
@@ -107,10 +108,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for fault in (DBAPIError, PoolTimeout, OSError):
         app.add_exception_handler(fault, _database_fault)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIds)  # outermost: even a refused body has its id and access line
     _health(app, db)
     install_metrics(app)
     _tune_garbage_collector()
     return app
+
+
+def _configure_logging(settings: Settings) -> None:
+    """JSON lines by default (ACCORD_LOG_FORMAT=text for a terminal); a no-op when the
+    process configured logging already (uvicorn's own configuration, pytest)."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLines())
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
 
 
 def _tune_garbage_collector() -> None:
@@ -131,8 +142,9 @@ def _health(app: FastAPI, db: Database) -> None:
         try:
             async with db.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception:  # any failure means "not ready"; the reason stays in the logs
-            logging.getLogger("accord.health").exception("database not reachable")
+        except Exception as exc:  # any failure means "not ready"; its kind goes to the log
+            health = logging.getLogger("accord.health")
+            health.warning("database not reachable: %s", type(exc).__name__)
             headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
             return JSONResponse({"status": "unavailable"}, status_code=503, headers=headers)
         return JSONResponse({"status": "ready"})

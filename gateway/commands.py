@@ -41,13 +41,19 @@ __all__ = [
 def serve_run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    settings = get_settings()
+    json_logs = settings.log_format == "json"
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=get_settings().log_level.lower(),
+        log_level=settings.log_level.lower(),
+        # The hub writes its own access lines (JSON, request id, no query string: a GET's
+        # variables can hold personal data) and leaves logging to its own configuration.
+        access_log=not json_logs,
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
     )
     return 0
 

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # Schema introspection (__schema, __type): on for development; off whenever persisted-only.
     introspection: bool = True
     log_level: str = "INFO"
+    # "json": one object a line with the request id (gateway.logs); "text" for a terminal.
+    log_format: str = "json"
     sql_echo: bool = False
 
 
