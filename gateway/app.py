@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for fault in (DBAPIError, PoolTimeout, OSError):
         app.add_exception_handler(fault, _database_fault)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestIds)  # outermost: even a refused body has its id and access line
+    app.add_middleware(RequestIds)  # outside BodyLimit: a refused body has its id and line too
     _health(app, db)
     install_metrics(app)
     _tune_garbage_collector()

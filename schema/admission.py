@@ -29,8 +29,10 @@ __all__ = ["Admission", "Limits", "admission", "limit_exceeded"]
 
 TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 TOO_DEEP_TO_PARSE = "Document is nested too deeply"
-# Distinct documents kept parsed and validated; bounded, since every query text is a key.
+# Distinct documents kept parsed and validated; bounded, since every query text is a key, and
+# only short ones: 256 bodies of 2 MB of whitespace around `{ __typename }` would hold 512 MB.
 CACHE_SIZE = 256
+CACHED_LENGTH = 20_000
 # graphql-core's validation stops ("Validation aborted.") past this nesting through fragments.
 MAX_NESTING = 200
 # Fields answering under one name in one selection set, which validation compares pairwise:
@@ -60,7 +62,6 @@ def limit_exceeded(
     return GraphQLError(message, nodes, extensions=extensions)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _parse(query: str, max_tokens: int) -> DocumentNode:
     try:
         return parse(query, max_tokens=max_tokens)
@@ -79,7 +80,6 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
         raise
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _validate(
     schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
 ) -> list[GraphQLError]:
@@ -88,6 +88,10 @@ def _validate(
     return validate(
         schema, document, rules, hide_suggestions=True, allow_empty_selection_sets=False
     )
+
+
+_parse_cached = lru_cache(maxsize=CACHE_SIZE)(_parse)
+_validate_cached = lru_cache(maxsize=CACHE_SIZE)(_validate)
 
 
 def _refusals(found: Measures, limits: Limits) -> list[GraphQLError]:
@@ -115,7 +119,8 @@ class Admission(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.query is not None and context.graphql_document is None:
-            context.graphql_document = _parse(context.query, self.limits.max_tokens)
+            parse_once = _parse_cached if len(context.query) <= CACHED_LENGTH else _parse
+            context.graphql_document = parse_once(context.query, self.limits.max_tokens)
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -134,7 +139,9 @@ class Admission(SchemaExtension):
         schema, rules = context.schema._schema, tuple(context.validation_rules)
         if not self.limits.introspection:
             rules += (NoSchemaIntrospectionCustomRule,)
-        context.pre_execution_errors = refused or _validate(schema, document, rules)
+        small = document.loc is None or document.loc.end <= CACHED_LENGTH
+        validate_once = _validate_cached if small else _validate
+        context.pre_execution_errors = refused or validate_once(schema, document, rules)
         yield
 
 
