@@ -8,7 +8,11 @@ from sqlalchemy.engine import Connection
 
 from alembic import context
 from gateway.db import create_engine
+from gateway.persisted import PersistedOperation
 from stakeholders.models import Base
+
+# The edge's own table lives with the edge (gateway.persisted), on the same metadata.
+assert PersistedOperation.__table__.metadata is Base.metadata
 
 config = context.config
 

@@ -6,32 +6,35 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
-from strawberry.fastapi import GraphQLRouter
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from auth.errors import Unauthenticated
 from auth.tokens import SigningKeys
 from auth.trusted import TrustedIssuers
+from gateway.body_limit import BodyLimit
 from gateway.context import Hub, get_context
 from gateway.db import Database
+from gateway.http import AccordRouter, error_response
+from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
+from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
+from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
 from gateway.wellknown import router as wellknown_router
+from schema.admission import Limits
 from schema.build import build_schema
+from schema.database_faults import RETRY_AFTER_SECONDS, is_unavailable
+from schema.errors import UNAVAILABLE_MESSAGE
 
 __all__ = ["create_app"]
 
-
-class AccordRouter(GraphQLRouter[Any, None]):
-    def encode_json(self, data: object) -> bytes:
-        # orjson: 5-30 ms less per megabyte of response than the json module.
-        return orjson.dumps(data)
+log = logging.getLogger("accord.http")
 
 
 def _unauthenticated(_: Request, exc: Exception) -> Response:
@@ -43,12 +46,30 @@ def _unauthenticated(_: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": challenge})
 
 
+def _database_fault(request: Request, exc: Exception) -> Response:
+    """A failure outside GraphQL's execution (identifying the caller, reading a client):
+    503 for every caller alike when the database is away, else a coded, masked 500."""
+    if is_unavailable(exc):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if request.url.path == TOKEN_PATH:  # OAuth clients read RFC 6749's shape
+            body = {"error": "temporarily_unavailable", "error_description": UNAVAILABLE_MESSAGE}
+            return JSONResponse(body, status_code=503, headers=headers)
+        return error_response(503, UNAVAILABLE_MESSAGE, "UNAVAILABLE", headers=headers)
+    log.error("internal error outside execution: %s", type(exc).__name__)
+    return error_response(500, "Internal error.", "INTERNAL")
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The hub's ASGI app; `database` lets tests share one connection across requests."""
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper())
+    _configure_logging(settings)
     owns_database = database is None
-    db = database or Database.from_url(settings.database_url, echo=settings.sql_echo)
+    db = database or Database.from_url(
+        settings.database_url,
+        echo=settings.sql_echo,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -61,17 +82,46 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     trusted = TrustedIssuers.parse(settings.trusted_issuers, own_issuer=settings.issuer)
     keys = SigningKeys.load_or_create(settings.signing_key_file)
     app.state.hub = Hub(settings, db, keys, trusted)
-    schema = build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases)
-    app.include_router(
-        AccordRouter(schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql")
+    limits = Limits(
+        max_tokens=settings.max_tokens,
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_cost=settings.max_cost,
+        page_cap=settings.max_page_size,
+        introspection=settings.introspection and not settings.persisted_only,
     )
+    # Read at start-up: a broken manifest stops the process, as a bad trusted issuer does.
+    manifest = load_manifest(settings.persisted_operations) if settings.persisted_operations else {}
+    router = AccordRouter(
+        build_schema(limits=limits),
+        path="/graphql",
+        context_getter=get_context,
+        # GraphiQL needs introspection; without it, it would only advertise the endpoint.
+        graphql_ide="graphiql" if limits.introspection else None,
+        deadline_seconds=settings.request_deadline_ms / 1000,
+        persisted=PersistedOperations(persisted_only=settings.persisted_only, manifest=manifest),
+    )
+    app.include_router(router)
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
+    for fault in (DBAPIError, PoolTimeout, OSError):
+        app.add_exception_handler(fault, _database_fault)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIds)  # outside BodyLimit: a refused body has its id and line too
     _health(app, db)
     install_metrics(app)
     _tune_garbage_collector()
     return app
+
+
+def _configure_logging(settings: Settings) -> None:
+    """JSON lines by default (ACCORD_LOG_FORMAT=text for a terminal); a no-op when the
+    process configured logging already (uvicorn's own configuration, pytest)."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLines())
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
 
 
 def _tune_garbage_collector() -> None:
@@ -92,7 +142,9 @@ def _health(app: FastAPI, db: Database) -> None:
         try:
             async with db.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception:  # any failure means "not ready"; the reason stays in the logs
-            logging.getLogger("accord.health").exception("database not reachable")
-            return JSONResponse({"status": "unavailable"}, status_code=503)
+        except Exception as exc:  # any failure means "not ready"; its kind goes to the log
+            health = logging.getLogger("accord.health")
+            health.warning("database not reachable: %s", type(exc).__name__)
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            return JSONResponse({"status": "unavailable"}, status_code=503, headers=headers)
         return JSONResponse({"status": "ready"})

@@ -74,6 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     check = funding.add_parser("check", help="list funding anomalies; non-zero exit on any")
     check.add_argument("--programme", default=None, help="programme code; default: every one")
 
+    operations = sub.add_parser(
+        "operations", help="persisted operations (the allow-list of ACCORD_PERSISTED_ONLY)"
+    ).add_subparsers(dest="action", required=True)
+    add = operations.add_parser("add", help="check documents against the schema and store them")
+    add.add_argument("files", nargs="+", metavar="FILE.graphql", help="one operation per file")
+    operations.add_parser("list", help="list the persisted operations: id, name, when added")
+    remove = operations.add_parser("remove", help="remove a persisted operation")
+    remove.add_argument("id", metavar="ID", help="its SHA-256, as `accord operations list` shows")
+
     imports = sub.add_parser("import", help="load data from files").add_subparsers(
         dest="action", required=True
     )

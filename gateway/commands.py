@@ -29,6 +29,9 @@ __all__ = [
     "keys_list",
     "keys_retire",
     "keys_rotate",
+    "operations_add",
+    "operations_list",
+    "operations_remove",
     "schema_print",
     "serve_run",
     "token_issue",
@@ -38,13 +41,19 @@ __all__ = [
 def serve_run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    settings = get_settings()
+    json_logs = settings.log_format == "json"
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=get_settings().log_level.lower(),
+        log_level=settings.log_level.lower(),
+        # The hub writes its own access lines (JSON, request id, no query string: a GET's
+        # variables can hold personal data) and leaves logging to its own configuration.
+        access_log=not json_logs,
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
     )
     return 0
 
@@ -228,6 +237,54 @@ async def _admin_session() -> AsyncIterator[AsyncSession]:
         await database.dispose()
 
 
+async def operations_add(args: argparse.Namespace) -> int:
+    from graphql import GraphQLError
+
+    from gateway.persisted import add_operation
+    from schema.build import build_schema
+
+    schema = build_schema()._schema
+    added = 0
+    async with _admin_session() as session:
+        for file in args.files:
+            path = Path(file)
+            document = path.read_text(encoding="utf-8")
+            try:
+                digest, name, new = await add_operation(
+                    session, document, schema=schema, fallback_name=path.stem
+                )
+            except GraphQLError as exc:
+                print(f"accord: {path}: {exc.message}", file=sys.stderr)
+                return 2
+            added += new
+            print(f"{digest}  {name}  {'added' if new else 'already there'}")
+    print(f"{added} operation(s) added, {len(args.files) - added} already there")
+    return 0
+
+
+async def operations_list(_: argparse.Namespace) -> int:
+    from gateway.persisted import list_operations
+
+    async with _admin_session() as session:
+        operations = await list_operations(session)
+    for operation in operations:
+        print(f"{operation.sha256}  {operation.name}  {operation.added_at:%Y-%m-%d %H:%M}")
+    print(f"{len(operations)} persisted operation(s)")
+    return 0
+
+
+async def operations_remove(args: argparse.Namespace) -> int:
+    from gateway.persisted import remove_operation
+
+    async with _admin_session() as session:
+        removed = await remove_operation(session, args.id)
+    if not removed:
+        print(f"accord: no persisted operation has the id {args.id!r}", file=sys.stderr)
+        return 2
+    print(f"removed {args.id}: it no longer runs when only persisted operations do")
+    return 0
+
+
 async def import_trainees(args: argparse.Namespace) -> int:
     from auth.errors import AccordError
     from stakeholders.delivery.importing import read_trainee_table
@@ -281,10 +338,7 @@ async def _import_table(args: argparse.Namespace, table: TraineeTable) -> Import
 def schema_print(_: argparse.Namespace) -> int:
     from schema.build import build_schema
 
-    settings = get_settings()
-    sys.stdout.write(
-        build_schema(max_depth=settings.max_depth, max_aliases=settings.max_aliases).as_str() + "\n"
-    )
+    sys.stdout.write(build_schema().as_str() + "\n")
     return 0
 
 

@@ -180,7 +180,7 @@ async def _read_form(request: Request) -> dict[str, str]:
     form = dict(items)
     if len(form) != len(items):
         raise InvalidRequestError("a parameter is repeated")
-    basic_id, _ = extract_basic_authorization(request.headers)
+    basic_id, _ = _basic_credentials(request)
     if basic_id is not None and "client_secret" in form:
         raise InvalidRequestError("use one way to authenticate the client, not two")
     if "grant_type" not in form:
@@ -188,8 +188,18 @@ async def _read_form(request: Request) -> dict[str, str]:
     return form
 
 
+def _basic_credentials(request: Request) -> tuple[str | None, str | None]:
+    """authlib's reading of HTTP Basic, refusing credentials that are not UTF-8 (RFC 7617's
+    charset, which the challenge announces) instead of failing on them."""
+    try:
+        found: tuple[str | None, str | None] = extract_basic_authorization(request.headers)
+    except UnicodeDecodeError:
+        raise InvalidRequestError("the Basic credentials must be UTF-8") from None
+    return found
+
+
 def _client_id(request: Request, form: dict[str, str]) -> str | None:
-    basic_id, _ = extract_basic_authorization(request.headers)
+    basic_id, _ = _basic_credentials(request)
     return basic_id if basic_id is not None else form.get("client_id")
 
 

@@ -25,7 +25,21 @@ class Settings(BaseSettings):
     max_depth: int = 12
     max_aliases: int = 30
     max_page_size: int = 100
+    # The edge's bounds (README "Edge": where each default comes from).
+    max_body_bytes: int = Field(default=2_000_000, gt=0)
+    max_tokens: int = Field(default=2_000, gt=0)
+    max_cost: int = Field(default=10_000_000, gt=0)
+    request_deadline_ms: int = Field(default=30_000, gt=0)
+    statement_timeout_ms: int = Field(default=15_000, gt=0)
+    # Run only the documents of `accord operations add` (and refuse introspection).
+    persisted_only: bool = False
+    # A manifest of documents shipped with a client (Apollo's format, or {id: document}).
+    persisted_operations: Path | None = None
+    # Schema introspection (__schema, __type): on for development; off whenever persisted-only.
+    introspection: bool = True
     log_level: str = "INFO"
+    # "json": one object a line with the request id (gateway.logs); "text" for a terminal.
+    log_format: str = "json"
     sql_echo: bool = False
 
 

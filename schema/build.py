@@ -6,18 +6,14 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.execution import ExecutionContext
 
+from schema.admission import Limits, admission
 from schema.errors import code_error
 from schema.permissions import apply_policy
+from schema.text_checks import guard_arguments
 from schema.unit_of_work import UnitOfWork
 from schema.viewer import ViewerQuery
 from stakeholders.audit.types import AuditQuery
@@ -108,7 +104,7 @@ def _describe_federation(schema: AccordSchema) -> AccordSchema:
     return schema
 
 
-def build_schema(*, max_depth: int = 12, max_aliases: int = 30) -> AccordSchema:
+def build_schema(*, limits: Limits | None = None) -> AccordSchema:
     """Build the schema; raises PolicyError when a type or field lacks a rule."""
     options: dict[str, Any] = {
         "query": Query,
@@ -122,15 +118,10 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30) -> AccordSchema:
     # their fields, which the real build below turns into resolvers.
     draft = AccordSchema(**options)
     apply_policy(_definitions(draft), draft.config.name_converter.get_graphql_name)
-    return _describe_federation(
-        AccordSchema(
-            **options,
-            extensions=[
-                UnitOfWork,
-                lambda: QueryDepthLimiter(max_depth=max_depth),
-                lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
-                ParserCache,
-                ValidationCache,
-            ],
-        )
+    schema = AccordSchema(
+        **options,
+        # Admission parses, measures and validates (cached), before anything runs.
+        extensions=[UnitOfWork, admission(limits or Limits())],
     )
+    guard_arguments(schema._schema)
+    return _describe_federation(schema)

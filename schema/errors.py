@@ -13,18 +13,28 @@ covered by the same function.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 import uuid
 
 from graphql import GraphQLError
 
 from auth.errors import AccordError
+from schema.database_faults import is_statement_timeout, is_unavailable
 
-__all__ = ["code_error"]
+__all__ = ["UNAVAILABLE_MESSAGE", "code_error", "without_suggestions"]
 
 log = logging.getLogger("accord.errors")
 
 LIMIT_MARKERS = ("exceeds maximum operation depth", "aliases", "max tokens")
+# graphql-core appends these to unknown arguments, types, enum values and input fields: a map
+# of the schema for whoever probes it with typos, with introspection off or not.
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+UNAVAILABLE_MESSAGE = "the database is unavailable: retry later"
+
+
+def without_suggestions(message: str) -> str:
+    return SUGGESTION.sub("", message)
 
 
 def code_error(error: GraphQLError) -> None:
@@ -32,13 +42,20 @@ def code_error(error: GraphQLError) -> None:
     if error.extensions and "code" in error.extensions:
         return
     original = error.original_error
-    if isinstance(original, AccordError):
+    if original is not None and is_unavailable(original):
+        log.warning("database unavailable at %s: %s", error.path, type(original).__name__)
+        _set(error, UNAVAILABLE_MESSAGE, {"code": "UNAVAILABLE"})
+    elif original is not None and is_statement_timeout(original):
+        _set(error, "a statement ran past its time limit", {**_STATEMENT_TIMEOUT})
+    elif isinstance(original, AccordError):
         _set(error, original.message, {"code": original.code, **original.extensions})
     elif original is None or isinstance(original, GraphQLError):
         code = "LIMIT_EXCEEDED" if _is_limit(error.message) else "BAD_INPUT"
-        _set(error, error.message, {**(error.extensions or {}), "code": code})
+        message = without_suggestions(error.message)
+        _set(error, message, {**(error.extensions or {}), "code": code})
     elif error.path is None and isinstance(original, ValueError | TypeError):
-        _set(error, error.message, {"code": "BAD_INPUT"})  # a variable failed to parse
+        # a variable failed to parse
+        _set(error, without_suggestions(error.message), {"code": "BAD_INPUT"})
     else:
         incident = uuid.uuid4().hex[:12]
         frames = "".join(traceback.format_tb(original.__traceback__))
@@ -46,6 +63,9 @@ def code_error(error: GraphQLError) -> None:
             "internal error %s at %s: %s\n%s", incident, error.path, type(original).__name__, frames
         )
         _set(error, f"Internal error (incident {incident}).", {"code": "INTERNAL"})
+
+
+_STATEMENT_TIMEOUT = {"code": "LIMIT_EXCEEDED", "measure": "statement_timeout"}
 
 
 def _is_limit(message: str) -> bool:

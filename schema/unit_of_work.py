@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from schema.database_faults import is_unavailable
+from schema.errors import UNAVAILABLE_MESSAGE
 from stakeholders.db import WRITE_INTENT
 
 __all__ = ["UnitOfWork"]
@@ -47,19 +49,32 @@ class UnitOfWork(SchemaExtension):
 
     async def _finish(self, session: AsyncSession, is_mutation: bool) -> None:
         if not is_mutation:
-            await session.rollback()
+            await _rollback(session)
             return
         try:
             await session.commit()
-        except SQLAlchemyError as exc:
-            await session.rollback()
+        except (SQLAlchemyError, OSError) as exc:
+            await _rollback(session)
             log.warning("commit failed: %s", type(exc).__name__)
-            self._fail_all("the change could not be saved (concurrent update): retry")
+            if is_unavailable(exc):
+                # The database went away: nothing was saved, and no one else won a race.
+                self._fail_all(UNAVAILABLE_MESSAGE, "UNAVAILABLE")
+            else:
+                message = "the change could not be saved (concurrent update): retry"
+                self._fail_all(message, "CONFLICT")
 
-    def _fail_all(self, message: str) -> None:
+    def _fail_all(self, message: str, code: str) -> None:
         result = self.execution_context.result
         if result is None:
             return
-        error = GraphQLError(message, extensions={"code": "CONFLICT"})
+        error = GraphQLError(message, extensions={"code": code})
         result.data = None
         result.errors = [*(getattr(result, "errors", None) or []), error]
+
+
+async def _rollback(session: AsyncSession) -> None:
+    """Roll back; with the connection gone there is nothing to undo, and the answer stands."""
+    try:
+        await session.rollback()
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("rollback failed: %s", type(exc).__name__)

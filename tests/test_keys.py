@@ -108,8 +108,9 @@ def test_the_cli_lists_rotates_and_retires(key_path, monkeypatch, capsys):
         assert main(["keys", "rotate"]) == 0
         assert main(["keys", "list"]) == 0
         listed = capsys.readouterr().out
-        refused = main(["keys", "retire", SigningKeys.files(key_path)[-1].kid])
-        assert main(["keys", "retire", old_kid]) == 0
+        # "--": a kid is base64url, and one starting with "-" would read as an option
+        refused = main(["keys", "retire", "--", SigningKeys.files(key_path)[-1].kid])
+        assert main(["keys", "retire", "--", old_kid]) == 0
     finally:
         get_settings.cache_clear()
     # then
