@@ -75,23 +75,46 @@ EVALUATION = EntitlementKind.EVALUATION_SUBSIDY.value
 
 
 def _not_first_time(src: Sources) -> Select[Any]:
-    e, c, a = src.entitlements.c, outcomes.CERTIFICATES.c, outcomes.ASSESSMENTS
-    en = delivery.ENROLLMENTS
-    earlier = exists().where(
-        a.c.enrollment_id == en.c.id,
-        en.c.trainee_id == e.trainee_id,
-        a.c.programme_id == e.programme_id,
-        a.c.enrollment_id != e.enrollment_id,
-        a.c.taken_on <= select(a.c.taken_on).where(a.c.id == c.assessment_id).scalar_subquery(),
+    """The service's test of a first attempt (funding.service._first_attempt), in one
+    statement: the certificate's test was attempt 1, and no test of the person in another
+    enrolment of the programme, not certified at another level, came before it."""
+    e, c = src.entitlements.c, outcomes.CERTIFICATES.c
+    passed = outcomes.ASSESSMENTS.alias("passed")
+    other = outcomes.ASSESSMENTS.alias("other_test")
+    other_enrollment = delivery.ENROLLMENTS.alias("other_enrollment")
+    other_certificate = outcomes.CERTIFICATES.alias("other_certificate")
+    # Correlated by hand: the outer certificate is two levels up, beyond automatic correlation
+    # (left to it, the subquery would join every certificate again).
+    other_level = (
+        exists()
+        .where(
+            other_certificate.c.enrollment_id == other.c.enrollment_id,
+            other_certificate.c.level != c.level,
+        )
+        .correlate_except(other_certificate)
     )
-    first = select(a.c.attempt).where(a.c.id == c.assessment_id).scalar_subquery()
+    earlier = (
+        exists()
+        .where(
+            other_enrollment.c.id == other.c.enrollment_id,
+            other_enrollment.c.trainee_id == e.trainee_id,
+            other_enrollment.c.programme_id == e.programme_id,
+            other.c.enrollment_id != e.enrollment_id,
+            other.c.taken_on <= passed.c.taken_on,
+            ~other_level,
+        )
+        .correlate_except(other_enrollment, other)
+    )
+    joined = src.entitlements.outerjoin(outcomes.CERTIFICATES, c.id == e.certificate_id).outerjoin(
+        passed, passed.c.id == c.assessment_id
+    )
     return (
-        select(e.programme_id, e.id, func.coalesce(first, 0).label("detail"))
-        .select_from(src.entitlements.outerjoin(outcomes.CERTIFICATES, c.id == e.certificate_id))
+        select(e.programme_id, e.id, func.coalesce(passed.c.attempt, 0).label("detail"))
+        .select_from(joined)
         .where(
             e.kind == EVALUATION,
             e.status.in_(LIVE),
-            or_(c.id.is_(None), first != 1, earlier),
+            or_(c.id.is_(None), passed.c.attempt != 1, earlier),
         )
     )
 

@@ -175,7 +175,7 @@ async def _first_attempt(
         .join(Enrollment, Enrollment.id == Assessment.enrollment_id)
         .where(
             Enrollment.trainee_id == enrollment.trainee_id,
-            Assessment.programme_id == enrollment.programme_id,
+            Enrollment.programme_id == enrollment.programme_id,
             Assessment.enrollment_id != enrollment.id,
             Assessment.taken_on <= passed.taken_on,
             ~other_level,
