@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from demo.catalogue.entries import (
     ResponsibilityEntry,
     demo_sub,
 )
+from demo.funding import load_funding
 from demo.scale import load_full
 from stakeholders.audit.service import record, snapshot
 from stakeholders.parties.models import Party
@@ -37,6 +39,18 @@ __all__ = ["SCALES", "SYSTEM", "DemoSummary", "Tally", "load_demo"]
 
 SYSTEM = Principal(sub="system:demo")
 SCALES = ("small", "full")
+
+Row = TypeVar("Row", Party, Programme, Agreement, Responsibility, ProgressUpdate, Escalation)
+# The fields a row takes over from its catalogue entry as they are, by the row's type; the
+# loader translates the rest (party codes to ids, parties to the subjects of their people).
+UNCHANGED: dict[type[Any], str] = {
+    Party: "code name kind country",
+    Programme: "code name status starts_on ends_on currency budget_minor eligibility_combination",
+    Agreement: "kind title reference signed_on",
+    Responsibility: "title description due_on status progress",
+    ProgressUpdate: "at status progress note",
+    Escalation: "subject description status resolution raised_at acknowledged_at resolved_at",
+}
 
 
 @dataclass
@@ -59,6 +73,10 @@ class DemoSummary:
     agreements: Tally = field(default_factory=Tally)
     responsibilities: Tally = field(default_factory=Tally)
     escalations: Tally = field(default_factory=Tally)
+    fee_schedules: Tally = field(default_factory=Tally)
+    budget_lines: Tally = field(default_factory=Tally)
+    commitments: Tally = field(default_factory=Tally)
+    disbursements: Tally = field(default_factory=Tally)
     cohorts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     trainees: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     contacts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
@@ -68,6 +86,11 @@ class DemoSummary:
     certificates: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     placements: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     follow_ups: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    entitlements: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    subsidy_decisions: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    claims: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    claim_lines: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
+    payment_batches: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
 
     def line(self) -> str:
         """One line for the end of `accord demo load`."""
@@ -90,10 +113,11 @@ async def load_demo(
 ) -> DemoSummary:
     """Add the four source programmes and their parties; flushes, the caller commits.
 
-    Parties are keyed by code and a programme (with everything under it) is created only when
-    its code is new, so a second run adds nothing. `full` then adds the programmes' delivery
-    (cohorts, trainees, enrolments and their outcomes) at the real sizes times `factor`, to
-    programmes that have none yet (see demo.scale).
+    Parties are keyed by code and a programme (with everything under it, its money through
+    funding's services: demo/funding.py) is created only when its code is new, so a second
+    run adds nothing. `full` then adds the programmes' delivery (cohorts, trainees, enrolments
+    and their outcomes, the subsidies they gave rise to, claims and payments) at the real
+    sizes times `factor`, to programmes that have none yet (see demo.scale).
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
@@ -143,11 +167,9 @@ async def _load_parties(
             tally.skipped += 1
             continue
         parent = parties[entry.parent] if entry.parent else None
-        party = Party(
-            code=entry.code,
-            name=entry.name,
-            kind=entry.kind,
-            country=entry.country,
+        party = _row(
+            Party,
+            entry,
             parent_id=parent.id if parent else None,
             path=path_of(parent.path if parent else None, entry.code),
         )
@@ -157,6 +179,12 @@ async def _load_parties(
         parties[entry.code] = party
         tally.created += 1
     return parties
+
+
+def _row(model: type[Row], entry: object, **translated: Any) -> Row:
+    """A `model` row of the entry's UNCHANGED fields and the `translated` ones."""
+    unchanged = {name: getattr(entry, name) for name in UNCHANGED[model].split()}
+    return model(**unchanged, **translated)
 
 
 def _report(progress: Callable[[str], None] | None, message: str) -> None:
@@ -169,6 +197,10 @@ def _skip(entry: ProgrammeEntry, summary: DemoSummary) -> None:
     summary.agreements.skipped += len(entry.agreements)
     summary.responsibilities.skipped += len(entry.responsibilities)
     summary.escalations.skipped += len(entry.escalations)
+    summary.fee_schedules.skipped += len(entry.fee_schedules)
+    summary.budget_lines.skipped += len(entry.budget_lines)
+    summary.commitments.skipped += len(entry.commitments)
+    summary.disbursements.skipped += sum(len(c.tranches) for c in entry.commitments)
 
 
 async def _load_programme(
@@ -211,6 +243,11 @@ async def _load_programme(
     }
     session.add_all(_escalation(programme, e, parties, responsibilities) for e in entry.escalations)
     await session.flush()
+    money = await load_funding(session, programme, entry, parties, agreements)
+    summary.fee_schedules.created += money.fee_schedules
+    summary.budget_lines.created += money.budget_lines
+    summary.commitments.created += money.commitments
+    summary.disbursements.created += money.disbursements
     summary.programmes.created += 1
     summary.agreements.created += len(entry.agreements)
     summary.responsibilities.created += len(entry.responsibilities)
@@ -219,19 +256,13 @@ async def _load_programme(
 
 def _programme(entry: ProgrammeEntry, parties: dict[str, Party]) -> Programme:
     # Stored as the programme service stores them, so demo rows read like real ones.
-    return Programme(
-        code=entry.code,
-        name=entry.name,
+    return _row(
+        Programme,
+        entry,
         owner_party_id=parties[entry.owner].id,
-        status=entry.status,
-        starts_on=entry.starts_on,
-        ends_on=entry.ends_on,
-        currency=entry.currency,
-        budget_minor=entry.budget_minor,
         tracks=[dict(t) for t in entry.tracks],
         targets=[dict(t) for t in entry.targets],
         eligibility_rules=[{**r, "allowed": list(r["allowed"])} for r in entry.eligibility_rules],
-        eligibility_combination=entry.eligibility_combination,
         priority_audiences=sorted(set(entry.priority_audiences)),
     )
 
@@ -245,12 +276,10 @@ async def _agreement(
 ) -> Agreement:
     # Drawn up by the owner just before the first signature (else when the programme began).
     signed = [s.signed_at for s in entry.parties if s.signed_at is not None]
-    agreement = Agreement(
+    agreement = _row(
+        Agreement,
+        entry,
         programme_id=programme.id,
-        kind=entry.kind,
-        title=entry.title,
-        reference=entry.reference,
-        signed_on=entry.signed_on,
         created_at=min(signed, default=opened_at),
         updated_at=max(signed, default=opened_at),
     )
@@ -279,15 +308,12 @@ async def _responsibility(
 ) -> Responsibility:
     assignee = parties[entry.assignee]
     last_change = entry.updates[-1].at if entry.updates else entry.assigned_at
-    responsibility = Responsibility(
+    responsibility = _row(
+        Responsibility,
+        entry,
         programme_id=programme.id,
         agreement_id=agreements[entry.agreement].id if entry.agreement else None,
         assignee_party_id=assignee.id,
-        title=entry.title,
-        description=entry.description,
-        due_on=entry.due_on,
-        status=entry.status,
-        progress=entry.progress,
         # Assigned by a coordinator of the owner, the only one who may (assignResponsibility).
         created_by=assigned_by,
         created_at=entry.assigned_at,
@@ -297,15 +323,13 @@ async def _responsibility(
     await session.flush()
     # Only the assignee reports progress, so every update is authored by it.
     session.add_all(
-        ProgressUpdate(
+        _row(
+            ProgressUpdate,
+            u,
             responsibility_id=responsibility.id,
             programme_id=programme.id,
-            at=u.at,
             author_sub=demo_sub(entry.assignee),
             author_party_id=assignee.id,
-            status=u.status,
-            progress=u.progress,
-            note=u.note,
         )
         for u in entry.updates
     )
@@ -319,17 +343,12 @@ def _escalation(
     responsibilities: dict[str, Responsibility],
 ) -> Escalation:
     about = responsibilities[entry.responsibility] if entry.responsibility else None
-    return Escalation(
+    return _row(
+        Escalation,
+        entry,
         programme_id=programme.id,
         responsibility_id=about.id if about else None,
         raised_by_party_id=parties[entry.raised_by].id,
         addressed_to_party_id=parties[entry.addressed_to].id,
-        subject=entry.subject,
-        description=entry.description,
-        status=entry.status,
-        resolution=entry.resolution,
         raised_by_sub=demo_sub(entry.raised_by),
-        raised_at=entry.raised_at,
-        acknowledged_at=entry.acknowledged_at,
-        resolved_at=entry.resolved_at,
     )

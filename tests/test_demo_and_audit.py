@@ -7,6 +7,14 @@ from sqlalchemy import func, select, update
 from demo.loader import load_demo
 from stakeholders.audit.models import AuditEvent
 from stakeholders.audit.service import verify_chain
+from stakeholders.funding.anomalies import Sources, findings
+from stakeholders.funding.models import (
+    BudgetLine,
+    Commitment,
+    Disbursement,
+    FeeSchedule,
+    FundingRule,
+)
 from stakeholders.programmes.models import Programme
 
 PROGRAMMES = "{ programmes { totalCount edges { node { code owner { kind } } } } }"
@@ -35,6 +43,42 @@ async def test_demo_loads_the_four_programmes_once(session, anonymous_client):
     assert {e["node"]["owner"]["kind"] for e in body["data"]["programmes"]["edges"]} == {"MINISTRY"}
     assert first.programmes.created == 4 and second.programmes.created == 0
     assert second.parties.created == 0 and second.parties.skipped == first.parties.created
+    assert await _problems(session) == []
+
+
+async def test_demo_money_goes_through_the_funding_services_once(session):
+    # given
+    first = await load_demo(session)
+    await session.commit()
+    # when
+    second = await load_demo(session)
+    await session.commit()
+    # then: Chongqing's rule and fees per track, GEN's envelope in its four projects, CDG's
+    # commitment and its two tranches
+    rules = (await session.scalars(select(FundingRule))).all()
+    fees = (await session.scalars(select(FeeSchedule))).all()
+    tranches = (await session.scalars(select(Disbursement))).all()
+    assert [(r.evaluation_payee, r.evaluation_audiences) for r in rules] == [
+        ("PERSON", ["EMPLOYEE", "FINAL_YEAR_STUDENT"])
+    ]
+    assert {f.track_code for f in fees} == {"AI", "IOT", "BIGDATA", "CLOUD"}
+    assert all(f.currency == "CNY" and f.level.endswith("初级") for f in fees)
+    lines = (await session.scalars(select(BudgetLine))).all()
+    gen = await session.scalar(select(Programme).where(Programme.code == "FR-GEN-ROADMAP-2021"))
+    assert {line.code for line in lines} == {"PROCUREMENT", "LABEL", "INNOVATION", "OBSERVATORY"}
+    assert sum(line.amount_minor for line in lines) == gen.budget_minor == 90_000_000_00
+    assert await session.scalar(select(func.count(Commitment.id))) == 1
+    assert sorted(t.status for t in tranches) == ["ACKNOWLEDGED", "RECORDED"]
+    assert (first.fee_schedules.created, second.fee_schedules.created) == (len(fees), 0)
+    assert (first.disbursements.created, second.disbursements.skipped) == (2, 2)
+    # each step by a person of the party that may take it, audited as it went
+    actors = set(
+        await session.scalars(
+            select(AuditEvent.actor_sub).where(AuditEvent.entity_type == "Disbursement")
+        )
+    )
+    assert actors == {"demo:ma-cdg", "demo:ma-mtnra"}
+    assert await findings(session, Sources.everything()) == []
     assert await _problems(session) == []
 
 

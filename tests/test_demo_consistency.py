@@ -31,7 +31,7 @@ from auth.policy import can_read_row, may
 from auth.principal import Principal
 from auth.roles import ROLE_PARTY_KINDS, PartyKind, Role
 from auth.tokens import TokenClaims
-from demo.catalogue.entries import demo_sub
+from demo.catalogue.entries import PERSONS, demo_sub
 from demo.loader import load_demo
 from stakeholders.audit.models import AuditEvent
 from stakeholders.delivery.enrolling import RULE_ENGINE, mechanical_verdict
@@ -100,7 +100,7 @@ class Demo:
         ):
             roles.setdefault((row.programme_id, row.party_id), set()).add(str(row.role))
         self.participants = {key: frozenset(r) for key, r in roles.items()}
-        self.by_sub = {demo_sub(p.code): pk for pk, p in self.parties.items()}
+        self.by_sub = {demo_sub(p.code, n): pk for pk, p in self.parties.items() for n in PERSONS}
         return self
 
     def party(self, code: str) -> int:
@@ -183,7 +183,7 @@ async def refusals(
             problems.append(f"{rows} recorded by {group.sub!r}, who acts for no party")
             continue
         code = demo.code(group.party_id)
-        if group.sub is not None and group.sub != demo_sub(code):
+        if group.sub is not None and group.sub not in {demo_sub(code, n) for n in PERSONS}:
             problems.append(f"{rows} of {code} recorded by {group.sub!r}, not by {code}")
         if group.last > today:
             problems.append(f"{rows} by {code} recorded in the future ({group.last})")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from auth.roles import PartyKind
+from stakeholders.delivery.enums import EmploymentStatus
+from stakeholders.funding.enums import PayeeRule
 from stakeholders.programmes.enums import (
     AgreementKind,
     EligibilityCombination,
@@ -22,22 +24,35 @@ from stakeholders.programmes.enums import (
 )
 
 __all__ = [
+    "PERSONS",
     "AgreementEntry",
+    "BudgetLineEntry",
+    "CommitmentEntry",
     "EscalationEntry",
+    "FeeScheduleEntry",
+    "FundingRuleEntry",
     "ParticipantEntry",
     "PartyEntry",
     "ProgrammeEntry",
     "ResponsibilityEntry",
     "SignatureEntry",
+    "TrancheEntry",
     "UpdateEntry",
     "demo_sub",
     "target",
 ]
 
 
-def demo_sub(party_code: str) -> str:
-    """The subject a demo person acting for `party_code` would carry in a token."""
-    return f"demo:{party_code.lower()}"
+# People acting for each party: money moves under four eyes (a claim approved by one person of
+# the bureau is paid by another), so a party has more than one.
+PERSONS = (1, 2)
+
+
+def demo_sub(party_code: str, person: int = 1) -> str:
+    """The subject the demo's `person`-th person acting for `party_code` carries in a token."""
+    assert person in PERSONS, f"the demo has persons {PERSONS} per party"
+    suffix = "" if person == 1 else f"#{person}"
+    return f"demo:{party_code.lower()}{suffix}"
 
 
 def target(metric: TargetMetric, start: str, end: str, value: int) -> Mapping[str, Any]:
@@ -121,6 +136,61 @@ class EscalationEntry:
 
 
 @dataclass(frozen=True)
+class FundingRuleEntry:
+    """The owner's subsidy rule (setFundingRule), set by its first person at `set_at`."""
+
+    set_at: dt.datetime
+    evaluation_payee: PayeeRule
+    evaluation_audiences: tuple[EmploymentStatus, ...]
+    training_rate_minor: int | None = None
+
+
+@dataclass(frozen=True)
+class FeeScheduleEntry:
+    """An evaluation fee the `publisher` published (publishFeeSchedule); `track` a track code."""
+
+    publisher: str
+    level: str
+    amount_minor: int
+    effective_from: dt.date
+    published_at: dt.datetime
+    track: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetLineEntry:
+    """A part of the programme's envelope the owner sets (setBudgetLine) at `set_at`."""
+
+    code: str
+    name: str
+    amount_minor: int
+    set_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TrancheEntry:
+    """A disbursement the sponsor recorded; acknowledged by the owner when `acknowledged_at`."""
+
+    amount_minor: int
+    reference: str
+    paid_on: dt.date
+    recorded_at: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentEntry:
+    """A sponsor's commitment under an agreement of the programme (named by its title)."""
+
+    sponsor: str
+    agreement: str
+    amount_minor: int
+    description: str
+    recorded_at: dt.datetime
+    tranches: tuple[TrancheEntry, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProgrammeEntry:
     code: str
     name: str
@@ -140,3 +210,7 @@ class ProgrammeEntry:
     escalations: tuple[EscalationEntry, ...] = ()
     # Whether a trainee must meet every eligibility rule, or one is enough.
     eligibility_combination: EligibilityCombination = EligibilityCombination.ALL_OF
+    funding_rule: FundingRuleEntry | None = None
+    fee_schedules: tuple[FeeScheduleEntry, ...] = ()
+    budget_lines: tuple[BudgetLineEntry, ...] = ()
+    commitments: tuple[CommitmentEntry, ...] = ()

@@ -8,6 +8,10 @@ A file holds one programme and the parties it brings, one table array per kind o
     [[agreements]]         each followed by its [[agreements.parties]] (the signatures)
     [[responsibilities]]   each followed by its [[responsibilities.updates]]
     [[escalations]]
+    [funding_rule]         the owner's subsidy rule, if the programme pays subsidies
+    [[fee_schedules]]      evaluation fees as published
+    [[budget_lines]]       the parts of the programme's envelope
+    [[commitments]]        each followed by its [[commitments.tranches]]
 
 Keys are the field names of the entries (demo/catalogue/entries.py); enum members are
 written by name ("OWNER"), days as TOML dates (2025-06-07) and instants as TOML date-times
@@ -50,7 +54,12 @@ _LISTS = (
     "agreements",
     "responsibilities",
     "escalations",
+    "fee_schedules",
+    "budget_lines",
+    "commitments",
 )
+# The programme's single tables, top-level too ([funding_rule]).
+_TABLES = ("funding_rule",)
 
 
 class CatalogueError(ValueError):
@@ -66,7 +75,7 @@ def read_programme_file(name: str) -> tuple[tuple[PartyEntry, ...], ProgrammeEnt
         except tomllib.TOMLDecodeError as error:
             raise CatalogueError(f"{name}: {error}") from error
     where = f"{name}: "
-    _check_keys(document, ("parties", "programme", *_LISTS), name)
+    _check_keys(document, ("parties", "programme", *_LISTS, *_TABLES), name)
     parties = _value(tuple[PartyEntry, ...], document.get("parties", []), f"{where}parties")
     programme = _programme(document, where)
     _check_references(parties, programme, name)
@@ -87,6 +96,9 @@ def _programme(document: Mapping[str, Any], where: str) -> ProgrammeEntry:
     for key in _LISTS:
         if key in table:
             raise CatalogueError(f"{where}programme.{key}: write it as [[{key}]] tables")
+    for key in _TABLES:
+        if key in table:
+            raise CatalogueError(f"{where}programme.{key}: write it as a [{key}] table")
     hints = get_type_hints(ProgrammeEntry)
     # Tracks, targets and rules are JSON documents of the Programme model, not entries.
     documents: dict[str, Callable[[object, str], Mapping[str, Any]]] = {
@@ -102,6 +114,9 @@ def _programme(document: Mapping[str, Any], where: str) -> ProgrammeEntry:
             items = enumerate(_array(document[key], f"{where}{key}"))
             lists[key] = tuple(documents[key](v, f"{where}{key}[{i}]") for i, v in items)
         else:
+            lists[key] = _value(hints[key], document[key], f"{where}{key}")
+    for key in _TABLES:
+        if key in document:
             lists[key] = _value(hints[key], document[key], f"{where}{key}")
     return _entry(ProgrammeEntry, table, f"{where}programme", given=lists)
 
@@ -261,6 +276,11 @@ def _check_references(
         _known(escalation.responsibility, duties, f"{where}: escalations[{i}].responsibility")
         named.append((f"escalations[{i}].raised_by", escalation.raised_by))
         named.append((f"escalations[{i}].addressed_to", escalation.addressed_to))
+    for i, fee in enumerate(programme.fee_schedules):
+        named.append((f"fee_schedules[{i}].publisher", fee.publisher))
+    for i, commitment in enumerate(programme.commitments):
+        _known(commitment.agreement, agreements, f"{where}: commitments[{i}].agreement")
+        named.append((f"commitments[{i}].sponsor", commitment.sponsor))
     for place, code in named:
         _known(code, codes, f"{where}: {place}")
 

@@ -9,6 +9,13 @@ from typing import Any
 
 from demo.catalogue import binh_dinh as catalogue
 from demo.scale import vietnamese
+from demo.scale.common import (
+    district_in_turn,
+    employment_becomes,
+    evaluator_else,
+    in_turn,
+    living_near,
+)
 from demo.scale.people import ascii_handle, birth_date, email, gender, unique
 from demo.scale.plan import (
     Cast,
@@ -49,8 +56,8 @@ def _staffing(rng: random.Random, segment: Segment, i: int, cast: Cast) -> Staff
     if segment.mode is CohortMode.ONLINE:
         return Staffing(catalogue.QNU, None, None, modules)
     hosts = cast.role(ParticipantRole.HOST) or (catalogue.QNU,)
-    district = cast.districts[i % len(cast.districts)] if cast.districts else None
-    return Staffing(catalogue.QNU, hosts[i % len(hosts)], district, modules)
+    district = district_in_turn(cast, i)
+    return Staffing(catalogue.QNU, in_turn(hosts, i), district, modules)
 
 
 def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
     female = sex is Gender.FEMALE
     name, handle = vietnamese.full_name(rng, female)
     born = birth_date(rng, cohort.starts_on, (24, 58))
-    residence = _residence(rng, cohort, cast)
+    residence = living_near(rng, cohort, cast, 0.85)
     return {
         "country": "VN",
         "national_id": unique(taken, lambda: vietnamese.cccd(rng, female, born)),
@@ -76,13 +83,6 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
     }
 
 
-def _residence(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str | None:
-    district = cohort.staffing.district
-    if district is not None and rng.random() < 0.85:
-        return district
-    return rng.choice(cast.districts) if cast.districts else None
-
-
 def _employer(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str:
     # Commune officials work for their district's committee; online trainees for a department.
     if cohort.staffing.district is not None:
@@ -91,15 +91,8 @@ def _employer(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str:
     return cast.names.get(rng.choice(agencies), "")
 
 
-def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
-    # A contract worker of an agency, sent by mistake: not an official or civil servant.
-    trainee["employment_status"] = EmploymentStatus.EMPLOYEE
-    return "EMPLOYMENT_STATUS"
-
-
 def _quy_nhon_university(cohort: CohortDraft, cast: Cast) -> str:
-    evaluators = cast.role(ParticipantRole.EVALUATOR)
-    return evaluators[0] if evaluators else cohort.staffing.operator
+    return evaluator_else(cast, cohort.staffing.operator)
 
 
 PLAN = Plan(
@@ -109,7 +102,8 @@ PLAN = Plan(
     segments=SEGMENTS,
     staffing=_staffing,
     person=_person,
-    make_ineligible=_make_ineligible,
+    # A contract worker of an agency, sent by mistake: not an official or civil servant.
+    make_ineligible=employment_becomes(EmploymentStatus.EMPLOYEE),
     outcomes=Outcomes(
         ineligible=0.004,
         dropped=0.012,

@@ -9,18 +9,30 @@ from typing import Any
 
 from demo.catalogue import chongqing as catalogue
 from demo.scale import chinese
+from demo.scale.common import (
+    district_in_turn,
+    evaluator_else,
+    in_turn,
+    living_near,
+    track_name,
+    weekly,
+)
 from demo.scale.people import birth_date, gender, unique
 from demo.scale.plan import (
+    BatchRound,
     Cast,
+    ClaimRound,
     CohortDraft,
     Exam,
     Outcomes,
     Plan,
     Segment,
+    Settlement,
     Staffing,
     weighted,
 )
 from stakeholders.delivery.enums import CohortMode, EducationLevel, EmploymentStatus, Gender
+from stakeholders.funding.enums import BatchStatus, ClaimStatus
 from stakeholders.programmes.enums import ParticipantRole
 
 __all__ = ["PLAN"]
@@ -28,8 +40,9 @@ __all__ = ["PLAN"]
 
 def _term(label: str, first: dt.date, starts: int, trainees: int) -> Segment:
     """A term of eight-week blended classes (a session each Saturday) on weekly intakes."""
-    intakes = tuple(first + dt.timedelta(weeks=w) for w in range(starts))
-    return Segment(label, 38, trainees, CohortMode.BLENDED, intakes, days=56, sessions=8)
+    return Segment(
+        label, 38, trainees, CohortMode.BLENDED, weekly(first, starts), days=56, sessions=8
+    )
 
 
 # 3,000 a year in two terms; the autumn 2026 classes are evaluated by mid-November and
@@ -68,9 +81,8 @@ COMPANIES = (
 
 def _staffing(rng: random.Random, segment: Segment, i: int, cast: Cast) -> Staffing:
     operators = cast.role(ParticipantRole.OPERATOR)
-    tracks = list(cast.tracks)
-    district = cast.districts[i % len(cast.districts)] if cast.districts else None
-    return Staffing(operators[i % len(operators)], None, district, (tracks[i % len(tracks)],))
+    district = district_in_turn(cast, i)
+    return Staffing(in_turn(operators, i), None, district, (in_turn(list(cast.tracks), i),))
 
 
 def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]) -> dict[str, Any]:
@@ -79,7 +91,7 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
     employment = weighted(rng, EMPLOYMENT)
     student = employment is EmploymentStatus.FINAL_YEAR_STUDENT
     born = birth_date(rng, cohort.starts_on, (21, 23) if student else (23, 40))
-    residence = _residence(rng, cohort, cast)
+    residence = living_near(rng, cohort, cast, 0.75)
     area = chinese.AREA_CODES.get(residence.split("-")[1] if residence else "", "500103")
     return {
         "country": "CN",
@@ -97,13 +109,6 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
     }
 
 
-def _residence(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str | None:
-    district = cohort.staffing.district
-    if district is not None and rng.random() < 0.75:
-        return district
-    return rng.choice(cast.districts) if cast.districts else None
-
-
 def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
     # Either rule qualifies (ANY_OF): a person is refused only for failing both, as the rule
     # engine names it (stakeholders.delivery.enrolling.mechanical_verdict).
@@ -113,14 +118,37 @@ def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
     return "none of EDUCATION_LEVEL, EMPLOYMENT_STATUS"
 
 
+# "The institution pays in advance, is reimbursed later": each term's training is claimed
+# after it ends, the older claims further along (paid, approved, verified with rejected lines,
+# submitted); the persons' evaluation subsidies go in a paid batch for 2025 and a batch for
+# 2026 awaiting its approval. The dates are the demo's, the seed gives none.
+SETTLEMENT = Settlement(
+    claims=(
+        ClaimRound(dt.date(2025, 7, 15), ClaimStatus.PAID),
+        ClaimRound(dt.date(2026, 1, 12), ClaimStatus.APPROVED),
+        ClaimRound(dt.date(2026, 7, 6), ClaimStatus.VERIFIED, rejected=3),
+        ClaimRound(dt.date(2026, 11, 20), ClaimStatus.SUBMITTED),
+    ),
+    batches=(
+        BatchRound(dt.date(2025, 12, 14), dt.date(2025, 12, 15), BatchStatus.PAID),
+        BatchRound(dt.date(2026, 10, 31), dt.date(2026, 11, 25), BatchStatus.PREPARED),
+    ),
+    # The proof each audience owes (the Wanzhou bureau's difficulty): the bureau rejects a
+    # line whose file lacks it.
+    missing_proof={
+        EmploymentStatus.EMPLOYEE: "No certificate of employment from the employer on file.",
+        EmploymentStatus.FINAL_YEAR_STUDENT: "No certificate of final-year enrolment on file.",
+        "*": "The enrolment form signed by the trainee is missing from the file.",
+    },
+)
+
+
 def _appraisal_centre(cohort: CohortDraft, cast: Cast) -> str:
-    evaluators = cast.role(ParticipantRole.EVALUATOR)
-    return evaluators[0] if evaluators else catalogue.APPRAISAL
+    return evaluator_else(cast, catalogue.APPRAISAL)
 
 
 def _level(cohort: CohortDraft, cast: Cast) -> str:
-    track = cohort.staffing.modules[0]
-    return f"数字技术工程师 {cast.tracks.get(track, track)} 初级"
+    return f"数字技术工程师 {track_name(cohort, cast)} 初级"
 
 
 PLAN = Plan(
@@ -150,4 +178,5 @@ PLAN = Plan(
         issuer=_appraisal_centre,
         level=_level,
     ),
+    settlement=SETTLEMENT,
 )

@@ -1,4 +1,6 @@
-"""`accord demo load --scale full`: the four programmes' delivery at their real sizes.
+"""`accord demo load --scale full`: the four programmes' delivery at their real sizes, and
+what the subsidy rule of a programme that has one gave rise to (demo/scale/subsidies.py) and
+how it was claimed and paid (demo/scale/settlement.py).
 
 Rows go in through SQLAlchemy Core, a few thousand per executemany, and are found again by
 their natural keys so that the rows after them can point at them; the audit trail gets one
@@ -16,14 +18,22 @@ from sqlalchemy import Table, distinct, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
-from demo.scale import binh_dinh, chongqing, grande_ecole, jobintech, rows
+from demo.scale import binh_dinh, chongqing, grande_ecole, jobintech, rows, subsidies
 from demo.scale.cast import read_cast
 from demo.scale.plan import Cast, CohortDraft, Plan
+from demo.scale.settlement import Settled, settle
 from demo.scale.stories import Story, draft_cohorts, tell_stories
 from stakeholders.audit.service import record
 from stakeholders.common.relay import to_global_id
 from stakeholders.db import table_of
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee, TraineeContact
+from stakeholders.funding.models import (
+    ClaimLine,
+    Entitlement,
+    PaymentBatch,
+    ReimbursementClaim,
+    SubsidyDecision,
+)
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 
 __all__ = ["PLANS", "TABLES", "Counted", "Target", "load_full"]
@@ -51,6 +61,15 @@ TABLES: dict[str, Target] = {
     "certificates": Target(table_of(Certificate), "Certificate", ("enrollment_id",)),
     "placements": Target(table_of(Placement), "Placement", ("enrollment_id",)),
     "follow_ups": Target(table_of(FollowUp), "FollowUp", ("enrollment_id",)),
+    "claims": Target(
+        table_of(ReimbursementClaim), "ReimbursementClaim", ("operator_party_id", "submitted_at")
+    ),
+    "payment_batches": Target(table_of(PaymentBatch), "PaymentBatch", ("prepared_at",)),
+    "entitlements": Target(table_of(Entitlement), "Entitlement", ("kind", "once_key")),
+    "subsidy_decisions": Target(
+        table_of(SubsidyDecision), "SubsidyDecision", ("certificate_id", "kind")
+    ),
+    "claim_lines": Target(table_of(ClaimLine), "ClaimLine", ("claim_id", "entitlement_id")),
 }
 CHUNK = 2000
 
@@ -173,6 +192,7 @@ class _ProgrammeLoad:
             "attendance", rows.attendance_rows(stories, cast, by_index), keep_ids=False
         )
         await self._outcomes(plan, stories)
+        await self._funding(plan)
         seconds = time.perf_counter() - started
         self.say(f"{cast.programme_code}: {len(stories):,} enrolments in {seconds:.1f} s")
 
@@ -191,6 +211,49 @@ class _ProgrammeLoad:
         for hire, pk in zip(hires, placed, strict=True):
             hire.id = pk
         await self.insert("follow_ups", rows.follow_up_rows(stories, plan, cast), keep_ids=False)
+
+    async def _funding(self, plan: Plan) -> None:
+        """What the programme's subsidy rule gives rise to, and how it was claimed and paid."""
+        cast, session = self.cast, self.session
+        rule = await subsidies.read_rule(session, cast.programme_id)
+        if rule is None:
+            return
+        started = time.perf_counter()
+        decided = await subsidies.evaluation_decisions(session, cast.programme_id, rule)
+        currency = await session.scalar(
+            select(subsidies.PROGRAMMES.c.currency).where(
+                subsidies.PROGRAMMES.c.id == cast.programme_id
+            )
+        )
+        owed = [d.owed for d in decided if d.owed is not None]
+        owed += await subsidies.training_entitlements(
+            session, cast.programme_id, str(currency), rule
+        )
+        settled = settle(owed, plan.settlement, cast) if plan.settlement else Settled()
+        claim_ids = await self.insert("claims", settled.claims)
+        batch_ids = await self.insert("payment_batches", settled.batches)
+        for o in owed:
+            claim, batch = settled.in_claim.get(id(o)), settled.in_batch.get(id(o))
+            o.row["claim_id"] = claim_ids[claim] if claim is not None else None
+            o.row["batch_id"] = batch_ids[batch] if batch is not None else None
+        inserted = await self.insert("entitlements", [o.row for o in owed])
+        ids = dict(zip(map(id, owed), inserted, strict=True))
+        for d in decided:
+            d.row["entitlement_id"] = ids[id(d.owed)] if d.owed is not None else None
+        await self.insert("subsidy_decisions", [d.row for d in decided], keep_ids=False)
+        lines = [
+            {
+                "claim_id": claim_ids[line.claim],
+                "entitlement_id": ids[id(line.owed)],
+                "programme_id": cast.programme_id,
+                "amount_minor": line.owed.row["amount_minor"],
+                "status": line.status,
+                "rejection_reason": line.reason,
+            }
+            for line in settled.lines
+        ]
+        await self.insert("claim_lines", lines, keep_ids=False)
+        self.say(f"{cast.programme_code}: funding in {time.perf_counter() - started:.1f} s")
 
     async def insert(
         self, name: str, values: list[dict[str, Any]], *, keep_ids: bool = True

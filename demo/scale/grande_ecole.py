@@ -10,6 +10,7 @@ from typing import Any
 
 from demo.catalogue import grande_ecole as catalogue
 from demo.scale import french
+from demo.scale.common import cohort_operator, employment_becomes, in_turn, weekly
 from demo.scale.people import ascii_handle, birth_date, email, gender, unique
 from demo.scale.plan import (
     Cast,
@@ -32,7 +33,7 @@ __all__ = ["PLAN"]
 
 def _intakes(label: str, first: dt.date, weeks: int, cohorts: int, trainees: int) -> Segment:
     """Five-month trainings starting on weekly intakes; a roll call about every four weeks."""
-    starts = tuple(first + dt.timedelta(weeks=w) for w in range(weeks))
+    starts = weekly(first, weeks)
     return Segment(label, cohorts, trainees, CohortMode.IN_PERSON, starts, days=150, sessions=6)
 
 
@@ -67,8 +68,7 @@ CONTRACTS = {
 
 
 def _staffing(rng: random.Random, segment: Segment, i: int, cast: Cast) -> Staffing:
-    operators = cast.role(ParticipantRole.OPERATOR)
-    operator = operators[i % len(operators)]
+    operator = in_turn(cast.role(ParticipantRole.OPERATOR), i)
     if operator == catalogue.SIMPLON:
         # From 2022, remote sessions for learners of the Creuse (the escalation's resolution).
         remote = segment.label != "21B" and i % 7 == 1 and catalogue.ZRR in cast.districts
@@ -117,16 +117,6 @@ def _residence(rng: random.Random, cohort: CohortDraft, cast: Cast) -> str | Non
     return None
 
 
-def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
-    # Found a job between applying and the start: no longer a job seeker.
-    trainee["employment_status"] = EmploymentStatus.EMPLOYEE
-    return "EMPLOYMENT_STATUS"
-
-
-def _operator(cohort: CohortDraft, cast: Cast) -> str:
-    return cohort.staffing.operator
-
-
 PLAN = Plan(
     programme=catalogue.PROGRAMME.code,
     prefix="GEN",
@@ -134,7 +124,8 @@ PLAN = Plan(
     segments=SEGMENTS,
     staffing=_staffing,
     person=_person,
-    make_ineligible=_make_ineligible,
+    # Found a job between applying and the start: no longer a job seeker.
+    make_ineligible=employment_becomes(EmploymentStatus.EMPLOYEE),
     outcomes=Outcomes(
         ineligible=0.04,
         dropped=0.14,
@@ -152,10 +143,10 @@ PLAN = Plan(
         retake=0.4,
         delay=10,
         retake_delay=30,
-        evaluator=_operator,
+        evaluator=cohort_operator,
         # The training organisation examines and certifies its learners; the ministry, which
         # funds and supervises the roadmap, takes no part in the programme as EVALUATOR.
-        issuer=_operator,
+        issuer=cohort_operator,
         level=lambda cohort, cast: LEVELS[cohort.index % len(LEVELS)],
     ),
     # The catalogue names no French employer: placements appear once a SPONSOR takes part.

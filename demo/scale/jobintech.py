@@ -9,6 +9,14 @@ from typing import Any
 
 from demo.catalogue import jobintech as catalogue
 from demo.scale import moroccan
+from demo.scale.common import (
+    any_district,
+    cohort_operator,
+    employment_becomes,
+    in_turn,
+    track_name,
+    weekly,
+)
 from demo.scale.people import ascii_handle, birth_date, email, gender, unique
 from demo.scale.plan import (
     Cast,
@@ -29,15 +37,11 @@ from stakeholders.programmes.enums import ParticipantRole
 __all__ = ["PLAN"]
 
 
-def _weekly(first: dt.date, count: int) -> tuple[dt.date, ...]:
-    return tuple(first + dt.timedelta(weeks=w) for w in range(count))
-
-
 # A roll call every week or two: the eight (2023) and ten (2024) planned session days.
 SEGMENTS = (
     # The autumn 2023 sessions, the first of them at ENSAM (first graduates in November).
-    Segment("23", 10, 300, CohortMode.IN_PERSON, _weekly(dt.date(2023, 9, 4), 3), 75, 8),
-    Segment("24", 24, 700, CohortMode.BLENDED, _weekly(dt.date(2024, 1, 8), 5), 120, 10),
+    Segment("23", 10, 300, CohortMode.IN_PERSON, weekly(dt.date(2023, 9, 4), 3), 75, 8),
+    Segment("24", 24, 700, CohortMode.BLENDED, weekly(dt.date(2024, 1, 8), 5), 120, 10),
 )
 # What each operator teaches, as the conventions split the modules.
 MODULES = {
@@ -71,9 +75,8 @@ CONTRACTS = {
 def _staffing(rng: random.Random, segment: Segment, i: int, cast: Cast) -> Staffing:
     # UM5 takes part through its four schools, which run the classes.
     operators = [c for c in cast.role(ParticipantRole.OPERATOR) if c != catalogue.UM5]
-    operator = operators[i % len(operators)]
-    tracks = list(cast.tracks)
-    modules = MODULES.get(operator, (tracks[i % len(tracks)],))
+    operator = in_turn(operators, i)
+    modules = MODULES.get(operator, (in_turn(list(cast.tracks), i),))
     hosts = cast.role(ParticipantRole.HOST)
     host = hosts[0] if hosts and segment.label == "23" else None
     return Staffing(operator, host, None, modules)
@@ -82,7 +85,7 @@ def _staffing(rng: random.Random, segment: Segment, i: int, cast: Cast) -> Staff
 def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]) -> dict[str, Any]:
     sex = gender(rng, 0.42)
     name, handle = moroccan.full_name(rng, sex is Gender.FEMALE)
-    residence = rng.choice(cast.districts) if cast.districts else None
+    residence = any_district(rng, cast)
     return {
         "country": "MA",
         "national_id": unique(taken, lambda: moroccan.cin(rng)),
@@ -100,19 +103,8 @@ def _person(rng: random.Random, cohort: CohortDraft, cast: Cast, taken: set[str]
     }
 
 
-def _make_ineligible(rng: random.Random, trainee: dict[str, Any]) -> str:
-    # Running their own business: neither a student, a job seeker nor an employee retraining.
-    trainee["employment_status"] = EmploymentStatus.SELF_EMPLOYED
-    return "EMPLOYMENT_STATUS"
-
-
-def _operator(cohort: CohortDraft, cast: Cast) -> str:
-    return cohort.staffing.operator
-
-
 def _level(cohort: CohortDraft, cast: Cast) -> str:
-    track = cohort.staffing.modules[0]
-    return f"Attestation JobInTech — {cast.tracks.get(track, track)}"
+    return f"Attestation JobInTech — {track_name(cohort, cast)}"
 
 
 PLAN = Plan(
@@ -122,7 +114,8 @@ PLAN = Plan(
     segments=SEGMENTS,
     staffing=_staffing,
     person=_person,
-    make_ineligible=_make_ineligible,
+    # Running their own business: neither a student, a job seeker nor an employee retraining.
+    make_ineligible=employment_becomes(EmploymentStatus.SELF_EMPLOYED),
     outcomes=Outcomes(
         ineligible=0.03,
         dropped=0.07,
@@ -138,8 +131,8 @@ PLAN = Plan(
         retake=0.5,
         delay=7,
         retake_delay=21,
-        evaluator=_operator,
-        issuer=_operator,
+        evaluator=cohort_operator,
+        issuer=cohort_operator,
         level=_level,
     ),
     hiring=Hiring(share=0.72, titles=TITLES, contracts=CONTRACTS, delay=(10, 120)),

@@ -9,17 +9,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from stakeholders.delivery.enums import CohortMode
+from stakeholders.funding.enums import BatchStatus, ClaimStatus
 from stakeholders.outcomes.enums import ContractKind, FollowUpKind
 from stakeholders.programmes.enums import ParticipantRole
 
 __all__ = [
+    "BatchRound",
     "Cast",
+    "ClaimRound",
     "CohortDraft",
     "Exam",
     "Hiring",
     "Outcomes",
     "Plan",
     "Segment",
+    "Settlement",
     "Staffing",
     "Tracking",
     "scaled",
@@ -155,6 +159,38 @@ class Tracking:
     employed_anyway: float | None = None
 
 
+@dataclass(frozen=True)
+class ClaimRound:
+    """An institution's claim of all it accrued before `submitted_on` for one bureau, taken
+    as far as `reaches`; the bureau rejects `rejected` of its lines."""
+
+    submitted_on: dt.date
+    reaches: ClaimStatus
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class BatchRound:
+    """The owner's batch of persons' subsidies accrued up to `up_to`, taken as far as `reaches`."""
+
+    up_to: dt.date
+    prepared_on: dt.date
+    reaches: BatchStatus
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How a programme's subsidies were claimed and paid: claims by the institutions in turn,
+    payment batches by the owner, a step of `step_days` between two people's steps."""
+
+    claims: tuple[ClaimRound, ...]
+    batches: tuple[BatchRound, ...]
+    # Why a bureau rejects a line, by the holder's employment status (a proof missing); "*"
+    # for any other.
+    missing_proof: Mapping[str, str]
+    step_days: int = 10
+
+
 PersonMaker = Callable[[random.Random, CohortDraft, Cast, set[str]], dict[str, Any]]
 
 
@@ -175,3 +211,4 @@ class Plan:
     exam: Exam
     hiring: Hiring | None = None
     tracking: Tracking | None = None
+    settlement: Settlement | None = None
