@@ -184,13 +184,17 @@ def bench(name: str, url: str, path: Path, rows: int) -> bool:
     asyncio.run(seed(url, capacity=rows))
     first, second = run_import(path), run_import(path)
     created, _, _, rejected = first.counts
+    verdict = io.StringIO()
+    with contextlib.redirect_stdout(verdict):
+        intact = main(["audit", "verify"]) == 0
     print(
         f"{name}: {rows:,} rows, {rejected} rejected | first run {first.describe()} "
         f"({created:,} created, {rows / first.seconds:,.0f} rows/s) | second run "
         f"{second.describe()} ({second.counts[0]} created, {second.counts[1]} updated, "
-        f"{second.counts[2]:,} unchanged)"
+        f"{second.counts[2]:,} unchanged) | `accord audit verify`: "
+        f"{verdict.getvalue().splitlines()[-1]}"
     )
-    return first.exit_code == 0 and second.counts[:2] == (0, 0)
+    return first.exit_code == 0 and second.counts[:2] == (0, 0) and intact
 
 
 @contextlib.contextmanager
