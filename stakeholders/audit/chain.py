@@ -18,6 +18,7 @@ locks and reads the head again.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import event, insert, update
@@ -28,6 +29,8 @@ from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.db import table_of
 
 __all__ = ["append", "next_link"]
+
+log = logging.getLogger("accord.audit")
 
 EVENTS = table_of(AuditEvent)
 _COLUMNS = tuple(c.key for c in EVENTS.columns if c.key != "id")
@@ -137,6 +140,15 @@ def _write_head(session: Session) -> None:
             .values(seq=chain.seq, head_hash=chain.hash)
             .execution_options(synchronize_session=False)
         )
+
+
+@event.listens_for(Session, "after_commit")
+def _check_written(session: Session) -> None:
+    # Events left here were committed unwritten, which only a transaction committed while a
+    # savepoint inside it was still open can do (every commit in the hub closes them first).
+    chain: _Chain | None = session.info.get(_KEY)
+    if chain is not None and chain.pending and not session.in_nested_transaction():
+        log.error("%d audit events were not written: a savepoint was left open", len(chain.pending))
 
 
 @event.listens_for(Session, "after_transaction_end")
