@@ -1,5 +1,5 @@
-"""`make bench`: the nested read on SQLite, and on PostgreSQL when ACCORD_BENCH_DATABASE_URL
-is set (it drops and remakes its own schema there, `accord_bench`)."""
+"""`make bench`: the nested read, then the 10,000-row import, on SQLite, and on PostgreSQL when
+ACCORD_BENCH_DATABASE_URL is set (they make databases or schemas of their own there)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bench.databases import BenchDatabase, postgresql_database, sqlite_database
+from bench.import_10k import import_benches
 from bench.nested_read import CALLERS, Measure, hub, measure
 from bench.report import CALLER_FIRST, filter_table, nested_table, statements_table
 from bench.row_filter import filter_costs
@@ -77,8 +78,21 @@ def _arguments() -> argparse.Namespace:
         "--warmup", type=int, default=0, help="untimed runs after the first, checked one"
     )
     parser.add_argument("--runs", type=_positive, default=5, help="timed runs (median shown)")
+    parser.add_argument("--only", choices=["nested", "import"], help="run one bench only")
+    parser.add_argument("--rows", type=_positive, default=10_000, help="rows of the import")
     return parser.parse_args()
 
 
+def _main(args: argparse.Namespace) -> int:
+    code = 0
+    if args.only != "import":
+        code = asyncio.run(main(args))
+    if args.only != "nested":
+        # Outside the event loop: the import runs the `accord` command, which starts its own.
+        print("== import of a spreadsheet (`accord import trainees`), first and second run")
+        code = code or (0 if import_benches(args.rows) else 1)
+    return code
+
+
 if __name__ == "__main__":
-    raise SystemExit(asyncio.run(main(_arguments())))
+    raise SystemExit(_main(_arguments()))

@@ -200,7 +200,7 @@ async def client_revoke(args: argparse.Namespace) -> int:
     except AccordError as exc:
         print(f"accord: {exc.message}", file=sys.stderr)
         return 2
-    print(f"revoked {args.client_id}: it gets no more tokens; those it holds expire on their own")
+    print(f"revoked {args.client_id}: no more tokens; those it holds are refused within 2 s")
     return 0
 
 

@@ -12,6 +12,7 @@ from auth.tokens import SigningKeys
 from auth.trusted import TrustedIssuers
 from gateway.db import Database
 from gateway.identity import authenticate, rescope
+from gateway.principal_cache import PrincipalCache
 from gateway.settings import Settings
 from stakeholders.common.context import RequestContext
 from stakeholders.common.loading import Loaders
@@ -21,12 +22,14 @@ __all__ = ["Hub", "HubContext", "get_context"]
 
 @dataclass
 class Hub:
-    """What one hub process holds for all requests (no per-user state: processes scale out)."""
+    """What one hub process holds for all requests (no per-user state: processes scale out;
+    the principals it caches are rebuilt from the database, gateway.principal_cache)."""
 
     settings: Settings
     database: Database
     keys: SigningKeys
     trusted: TrustedIssuers = field(default_factory=TrustedIssuers)
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
 
 
 @dataclass
@@ -43,6 +46,7 @@ async def get_context(request: Request, response: Response) -> AsyncIterator[Hub
         audience=hub.settings.audience,
         database=hub.database,
         trusted=hub.trusted,
+        cache=hub.principals,
     )
     async with hub.database.sessions() as session:
         yield HubContext(

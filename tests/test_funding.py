@@ -18,10 +18,11 @@ from stakeholders.common.relay import decode_global_id, to_global_id
 from stakeholders.delivery.models import Enrollment
 from stakeholders.funding.models import ClaimLine, Entitlement, ReimbursementClaim
 from stakeholders.idempotency import IdempotencyKey
+from stakeholders.parties.models import Party
 from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
 from tests import delivery_factories as df
-from tests.factories import add_participant, build_world, create_party
+from tests.factories import add_participant, build_world, create_agreement, create_party
 
 RULE = """
 mutation($p: ID!, $k: String!, $payee: PayeeRule!, $rate: MoneyInput) { setFundingRule(input: {
@@ -622,3 +623,89 @@ async def test_a_refused_money_step_stores_nothing(session, client_for):
     # and a refused key stays free: the first good request under it runs
     approved = await cq.owner.execute(APPROVE, id=claim["id"], v=version, k="r1")
     assert approved["data"]["approveClaim"]["claim"]["status"] == "APPROVED", approved
+
+
+BATCH = """mutation($p: ID!, $k: String!, $upTo: Date) { preparePaymentBatch(input: {
+  programmeId: $p, idempotencyKey: $k, upTo: $upTo}) { batch { id version } } }"""
+APPROVE_BATCH = """mutation($id: ID!, $v: Int!, $k: String!) { approvePaymentBatch(input: {
+  id: $id, version: $v, idempotencyKey: $k}) { batch { id version } } }"""
+COMMITMENT = """mutation($a: ID!, $k: String!) { recordCommitment(input: {agreementId: $a,
+  idempotencyKey: $k, amount: {amountMinor: 500000, currency: "CNY"}}) { commitment { id } } }"""
+TRANCHE = """mutation($c: ID!, $k: String!) { recordDisbursement(input: {commitmentId: $c,
+  idempotencyKey: $k, amount: {amountMinor: 100000, currency: "CNY"}, reference: "T-1",
+  paidOn: "2025-03-01"}) { disbursement { id version } } }"""
+RECEIVED = """mutation($id: ID!, $v: Int!, $k: String!) { acknowledgeDisbursement(input: {
+  id: $id, version: $v, idempotencyKey: $k}) { disbursement { id } } }"""
+
+
+async def test_the_other_money_steps_replayed_with_their_keys_change_nothing(session, client_for):
+    # given persons' subsidies, a budget line, and a bank's signed convention
+    cq = await _chongqing(session, client_for)
+    programme = await session.scalar(select(Programme))
+    bank = await session.scalar(select(Party).where(Party.code == "BANK"))
+    owner = await session.scalar(select(Party).where(Party.code == "MIN"))
+    agreement = await create_agreement(
+        session, programme, [(owner, ParticipantRole.OWNER), (bank, ParticipantRole.FUNDER)]
+    )
+    agreement.signed_on = dt.date(2025, 1, 10)
+    await session.commit()
+    await _published(cq, payee="PERSON")
+    await cq.operator.execute(CERTIFY, e=cq.enrollments["first"])
+    sponsor = client_for("BANK", "sponsor_staff", sub="bank:treasury")
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    line = {
+        "p": cq.programme,
+        "k": "line",
+        "code": "TRAINING",
+        "v": None,
+        "amount": {"amountMinor": 1_000_000, "currency": "CNY"},
+    }
+    fee = {
+        "p": cq.programme,
+        "k": "fee-1",
+        "amount": {"amountMinor": FEE_CNY, "currency": "CNY"},
+        "from": "2025-01-01",
+    }
+    steps: list[tuple[Any, str, dict[str, Any]]] = [
+        (cq.evaluator, FEE, fee),
+        (cq.owner, LINE, line),
+        (cq.owner, BATCH, {"p": cq.programme, "k": "batch", "upTo": today}),
+    ]
+    for client, query, variables in steps[1:]:
+        assert "errors" not in await client.execute(query, **variables)
+    batch = (await cq.owner.execute(BATCH, **steps[2][2]))["data"]["preparePaymentBatch"]["batch"]
+    steps.append(
+        (
+            cq.treasurer,
+            APPROVE_BATCH,
+            {"id": batch["id"], "v": batch["version"], "k": "approve-batch"},
+        )
+    )
+    pay = {
+        "id": batch["id"],
+        "v": batch["version"] + 1,
+        "k": "pay-batch",
+        "paid": {"amountMinor": FEE_CNY, "currency": "CNY"},
+    }
+    steps.append((cq.owner, PAY, pay))
+    commitment_vars = {"a": to_global_id("Agreement", agreement.id), "k": "commit"}
+    steps.append((sponsor, COMMITMENT, commitment_vars))
+    answers = [await client.execute(query, **variables) for client, query, variables in steps[3:]]
+    assert all("errors" not in a for a in answers), answers
+    commitment = answers[-1]["data"]["recordCommitment"]["commitment"]
+    tranche_vars = {"c": commitment["id"], "k": "tranche"}
+    tranche = (await sponsor.execute(TRANCHE, **tranche_vars))["data"]["recordDisbursement"]
+    received = {
+        "id": tranche["disbursement"]["id"],
+        "v": tranche["disbursement"]["version"],
+        "k": "received",
+    }
+    assert "errors" not in await cq.owner.execute(RECEIVED, **received)
+    steps += [(sponsor, TRANCHE, tranche_vars), (cq.owner, RECEIVED, received)]
+    # when each is sent again with its key
+    before = await _state(session)
+    for client, query, variables in steps:
+        again = await client.execute(query, **variables)
+        # then it answers as it did, and nothing changes
+        assert "errors" not in again, (query, again)
+    assert await _state(session) == before

@@ -37,10 +37,15 @@ class AuditEvent(Base):
 
 
 class AuditChain(Base):
-    """The chain's head, one row: updating it serialises appends across hub processes."""
+    """The chain's head, one row: updating it serialises appends across hub processes.
+
+    `identity_generation` grows with every commit that changes what a caller's Principal is
+    built from (parties, participants, programmes, clients): hub processes compare it with
+    the one their cached principals were built at (stakeholders.audit.generation)."""
 
     __tablename__ = "audit_chain"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     head_hash: Mapped[str] = mapped_column(String(64))
+    identity_generation: Mapped[int] = mapped_column(BigInteger, server_default="0")

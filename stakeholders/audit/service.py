@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
+from stakeholders.audit.chain import append, next_link
 from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.common.relay import to_global_id
 from stakeholders.db import Base, utcnow
@@ -25,11 +27,14 @@ GENESIS = "0" * 64
 def snapshot(entity: Base) -> dict[str, Any]:
     """The entity's columns as JSON-ready values (dates as ISO 8601, enums by name)."""
     state = inspect(entity)
-    return {attr.key: _plain(attr.value) for attr in state.attrs if attr.key in _columns(entity)}
+    columns = _columns(type(entity))
+    return {attr.key: _plain(attr.value) for attr in state.attrs if attr.key in columns}
 
 
-def _columns(entity: Base) -> set[str]:
-    return {c.key for c in inspect(type(entity)).column_attrs}
+@functools.cache
+def _columns(model: type[Base]) -> frozenset[str]:
+    # Once per model, not once per attribute of every snapshot: an import takes 20,000.
+    return frozenset(c.key for c in inspect(model).column_attrs)
 
 
 def _plain(value: Any) -> Any:
@@ -73,19 +78,14 @@ async def record(
     after: dict[str, Any] | None,
     programme_id: int | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain; commits with the change it describes, or not at all."""
-    # The UPDATE locks the head row until commit, so concurrent appends queue, never fork.
-    head = (
-        await session.execute(
-            update(AuditChain)
-            .where(AuditChain.id == 1)
-            .values(seq=AuditChain.seq + 1)
-            .returning(AuditChain.seq, AuditChain.head_hash)
-            .execution_options(synchronize_session=False)
-        )
-    ).one()
+    """Append one event to the chain; commits with the change it describes, or not at all.
+
+    The head row is locked by the transaction's first event and written once at commit, and
+    events are inserted in batches once the session leaves its savepoints
+    (stakeholders.audit.chain): the event returned is not in the session."""
+    seq, prev_hash = await next_link(session)
     event = AuditEvent(
-        seq=head.seq,
+        seq=seq,
         at=utcnow(),
         actor_sub=principal.sub or "system",
         actor_party_id=principal.party_id,
@@ -95,18 +95,10 @@ async def record(
         entity_id=str(to_global_id(entity_type, entity_pk)),
         before=before,
         after=after,
-        prev_hash=head.head_hash,
+        prev_hash=prev_hash,
     )
-    event.hash = chain_hash(head.head_hash, event)
-    # synchronize_session=False: no loaded AuditChain to refresh; scanning the session for one
-    # costs more the more a bulk import has added to it.
-    await session.execute(
-        update(AuditChain)
-        .where(AuditChain.id == 1)
-        .values(head_hash=event.hash)
-        .execution_options(synchronize_session=False)
-    )
-    session.add(event)
+    event.hash = chain_hash(prev_hash, event)
+    append(session, event)
     return event
 
 

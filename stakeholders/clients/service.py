@@ -71,7 +71,8 @@ async def register_client(
 async def revoke_client(
     session: AsyncSession, principal: Principal, *, client_id: str
 ) -> OAuthClient:
-    """Revoke `client_id`: it gets no more tokens (those it holds expire on their own)."""
+    """Revoke `client_id`: it gets no more tokens, and those it holds are refused from the next
+    request in this process, within 2 s in the others (gateway.principal_cache)."""
     client = await client_by_client_id(session, client_id)
     if client is None:
         raise NotFound(f"no client has the id {client_id!r}")

@@ -1,0 +1,29 @@
+"""identity generation on the audit chain's head row
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("audit_chain") as batch_op:
+        batch_op.add_column(
+            sa.Column("identity_generation", sa.BigInteger(), server_default="0", nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("audit_chain") as batch_op:
+        batch_op.drop_column("identity_generation")
