@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from stakeholders.common.mutations import run_mutation, signed_in
+from stakeholders.common.mutations import run_mutation, signed_in, stored_version
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info, node_loader
 from stakeholders.idempotency import once_for
@@ -83,9 +83,11 @@ def node_mutation(
             )
 
         pk = expect_global_id(getattr(input, id_field), type_name, field=_camel(id_field))
-        row = await ctx.loaders.get(node_loader(type_name)).load(pk)
+        loader = node_loader(type_name)
+        row = await ctx.loaders.get(loader).load(pk)
         target = facts(row) if facts is not None and row is not None else row
-        changed = await run_mutation(ctx, action, target, lambda: work(pk))
+        stored = stored_version(loader.table, pk) if "version" in loader.table.c else None
+        changed = await run_mutation(ctx, action, target, lambda: work(pk), stored=stored)
         return payload(**{answer: built.from_row(changed)})
 
     resolve.__annotations__ = {

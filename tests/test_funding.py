@@ -709,3 +709,27 @@ async def test_the_other_money_steps_replayed_with_their_keys_change_nothing(ses
         # then it answers as it did, and nothing changes
         assert "errors" not in again, (query, again)
     assert await _state(session) == before
+
+
+async def test_a_conflict_about_a_claim_says_its_stored_version(session, client_for):
+    # given a claim not verified yet
+    cq = await _chongqing(session, client_for)
+    await _published(cq)
+    await cq.operator.execute(CERTIFY, e=cq.enrollments["first"])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    claim = (await cq.operator.execute(CLAIM, p=cq.programme, k="c", upTo=today))["data"][
+        "submitClaim"
+    ]["claim"]
+    # when it is approved before its verification, and paid before its approval
+    early = await cq.owner.execute(APPROVE, id=claim["id"], v=claim["version"], k="a")
+    unpaid = await cq.treasurer.execute(
+        PAY,
+        id=claim["id"],
+        v=claim["version"],
+        k="p",
+        paid={"amountMinor": FEE_CNY, "currency": "CNY"},
+    )
+    # then each CONFLICT carries the version stored, to reload and retry knowingly
+    for refused in (early, unpaid):
+        assert _code(refused) == "CONFLICT"
+        assert refused["errors"][0]["extensions"]["stored_version"] == claim["version"]

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
+from sqlalchemy import Select, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +23,7 @@ from stakeholders.common.loading import ByKey, Loaders
 from stakeholders.common.relay import expect_global_id
 from stakeholders.errors import Conflict, NotFound
 
-__all__ = ["Facts", "mutate_node", "run_mutation", "signed_in"]
+__all__ = ["Facts", "mutate_node", "run_mutation", "signed_in", "stored_version"]
 
 T = TypeVar("T")
 
@@ -43,8 +44,12 @@ async def run_mutation(
     work: Callable[[], Awaitable[T]],
     *,
     missing: str = "the target does not exist or is not visible to you",
+    stored: Select[Any] | None = None,
 ) -> T:
-    """Authorize `action` on `target`, then run `work` atomically; map races to CONFLICT."""
+    """Authorize `action` on `target`, then run `work` atomically; map races to CONFLICT.
+
+    `stored` selects the target's version as stored: every CONFLICT about an existing object
+    then says it (`stored_version`), so that the caller can reload and retry knowingly."""
     signed_in(context, action)
     if target is None:
         raise NotFound(missing)
@@ -58,15 +63,31 @@ async def run_mutation(
             result = await work()
             await session.flush()
     except StaleDataError:
-        raise Conflict("changed by someone else meanwhile: reload it and try again") from None
+        conflict = Conflict("changed by someone else meanwhile: reload it and try again")
+        raise await _versioned(session, conflict, stored) from None
     except IntegrityError:
-        raise Conflict("conflicts with data stored meanwhile: reload and try again") from None
+        conflict = Conflict("conflicts with data stored meanwhile: reload and try again")
+        raise await _versioned(session, conflict, stored) from None
+    except Conflict as conflict:
+        raise await _versioned(session, conflict, stored) from None
     # Rows changed: later resolvers in this request must not see cached copies, and the
     # caller's reach may have grown (a programme created, a participant added).
     if context.rescope is not None:
         context.principal = await context.rescope(context)
     context.loaders = Loaders(context.session, context.principal, context.loaders.dialect)
     return result
+
+
+async def _versioned(session: Any, conflict: Conflict, stored: Select[Any] | None) -> Conflict:
+    """The conflict with the target's version as now stored (read after the rollback)."""
+    if stored is not None and "stored_version" not in conflict.extensions:
+        conflict.extensions["stored_version"] = await session.scalar(stored)
+    return conflict
+
+
+def stored_version(table: Table, pk: int) -> Select[Any]:
+    """The statement reading a row's version, for run_mutation's `stored`."""
+    return select(table.c.version).where(table.c.id == pk)
 
 
 async def mutate_node(
@@ -83,4 +104,5 @@ async def mutate_node(
     cannot see is NOT_FOUND); then `work(pk)` as run_mutation runs it."""
     pk = expect_global_id(global_id, type_name, field=field)
     target = await context.loaders.get(loader).load(pk)
-    return await run_mutation(context, action, target, lambda: work(pk))
+    stored = stored_version(loader.table, pk) if "version" in loader.table.c else None
+    return await run_mutation(context, action, target, lambda: work(pk), stored=stored)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.mutations import Facts, run_mutation, stored_version
 from stakeholders.common.relay import (
     After,
     Connection,
@@ -322,7 +322,8 @@ class FundingMutation:
                 ),
             )
 
-        claim = await run_mutation(ctx, "verifyClaim", target, work)
+        stored = stored_version(repo.CLAIMS, pk)
+        claim = await run_mutation(ctx, "verifyClaim", target, work, stored=stored)
         return ClaimPayload(claim=ReimbursementClaim.from_row(claim))
 
     approve_claim = node_mutation(
@@ -415,7 +416,10 @@ class FundingMutation:
                 change,
             )
 
-        paid = await run_mutation(ctx, "recordPayment", target, work)
+        table = repo.CLAIMS if model is ClaimModel else repo.BATCHES
+        paid = await run_mutation(
+            ctx, "recordPayment", target, work, stored=stored_version(table, pk)
+        )
         if isinstance(paid, ClaimModel):
             return PaymentPayload(claim=ReimbursementClaim.from_row(paid), batch=None)
         return PaymentPayload(claim=None, batch=PaymentBatch.from_row(paid))

@@ -12,7 +12,7 @@ import strawberry
 from sqlalchemy import Row, Select, Table
 
 from stakeholders.common.loading import fetch_page
-from stakeholders.common.mutations import Facts, run_mutation
+from stakeholders.common.mutations import Facts, run_mutation, stored_version
 from stakeholders.common.relay import (
     After,
     Connection,
@@ -448,5 +448,6 @@ class ProgrammeMutation:
             lambda: service.sign_agreement(
                 ctx.session, ctx.principal, agreement_id=pk, version=input.version, party_id=party
             ),
+            stored=stored_version(repo.AGREEMENTS, pk),
         )
         return AgreementPayload(agreement=Agreement.from_row(agreement))
