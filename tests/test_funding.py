@@ -733,3 +733,58 @@ async def test_a_conflict_about_a_claim_says_its_stored_version(session, client_
     for refused in (early, unpaid):
         assert _code(refused) == "CONFLICT"
         assert refused["errors"][0]["extensions"]["stored_version"] == claim["version"]
+
+
+REJECT_BATCH = """mutation($id: ID!, $v: Int!, $k: String!) { rejectPaymentBatch(input: {
+  id: $id, version: $v, idempotencyKey: $k, reason: "Liste incomplète"}) { batch { status
+  rejectedBy rejectionReason viewerCan { approve reject } } } }"""
+VOID = """mutation($id: ID!, $v: Int!, $k: String!) { voidEntitlement(input: {id: $id,
+  version: $v, idempotencyKey: $k, reason: "Certificat annulé"}) { entitlement { status
+  statusReason version } } }"""
+
+
+async def test_a_batch_sent_back_frees_its_entitlements_and_one_granted_in_error_is_voided(
+    session, client_for
+):
+    # given persons' subsidies in a prepared batch
+    cq = await _chongqing(session, client_for)
+    await _published(cq, payee="PERSON")
+    for who in ("first", "other"):
+        await cq.operator.execute(CERTIFY, e=cq.enrollments[who])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    batch = (await cq.owner.execute(BATCH, p=cq.programme, k="b-1", upTo=today))["data"][
+        "preparePaymentBatch"
+    ]["batch"]
+    # when the preparer would send it back, then another person does
+    own = await cq.owner.execute(REJECT_BATCH, id=batch["id"], v=batch["version"], k="r-own")
+    back = await cq.treasurer.execute(REJECT_BATCH, id=batch["id"], v=batch["version"], k="r-1")
+    # then
+    assert _reason(own) == "SAME_PERSON"
+    assert back["data"]["rejectPaymentBatch"]["batch"] == {
+        "status": "REJECTED",
+        "rejectedBy": "min:treasurer",
+        "rejectionReason": "Liste incomplète",
+        "viewerCan": {"approve": False, "reject": False},
+    }
+    # its entitlements are accrued again: one voided by the owner, the other batched anew
+    accrued = await cq.owner.execute(
+        "{ entitlements(status: [ACCRUED]) { edges { node { id version } } } }"
+    )
+    first, _ = (e["node"] for e in accrued["data"]["entitlements"]["edges"])
+    by_operator = await cq.operator.execute(VOID, id=first["id"], v=first["version"], k="v-op")
+    assert _code(by_operator) == "FORBIDDEN"
+    voided = await cq.owner.execute(VOID, id=first["id"], v=first["version"], k="v-1")
+    entitlement = voided["data"]["voidEntitlement"]["entitlement"]
+    assert entitlement["status"] == "VOIDED"
+    assert entitlement["statusReason"] == "Certificat annulé"
+    again = await cq.owner.execute(VOID, id=first["id"], v=entitlement["version"], k="v-2")
+    assert _code(again) == "CONFLICT"
+    assert again["errors"][0]["extensions"]["stored_version"] == entitlement["version"]
+    anew = await cq.owner.execute(
+        """mutation($p: ID!, $upTo: Date) { preparePaymentBatch(input: {programmeId: $p,
+        idempotencyKey: "b-2", upTo: $upTo}) { batch { id entitlements { totalCount } } } }""",
+        p=cq.programme,
+        upTo=today,
+    )
+    rebatched = anew["data"]["preparePaymentBatch"]["batch"]
+    assert rebatched["id"] != batch["id"] and rebatched["entitlements"]["totalCount"] == 1

@@ -72,7 +72,7 @@ FUNDING_TYPES: dict[str, TypeRule] = {
         rows=(OWNING, AUDITING),
         fields=row_fields(
             "id programme payer status total entitlements preparedBy preparedAt approvedBy "
-            "approvedAt paidReference paid paidAt version viewerCan"
+            "approvedAt rejectedBy rejectionReason paidReference paid paidAt version viewerCan"
         ),
     ),
     "Commitment": TypeRule(
@@ -131,6 +131,10 @@ FUNDING_MUTATIONS: dict[str, MutationRule] = {
     "rejectClaim": action((OWNING,), "the claim", "ReimbursementClaim", "status decisionReason"),
     "preparePaymentBatch": action((OWNING,), "the programme", "PaymentBatch", "entitlements"),
     "approvePaymentBatch": action((OWNING,), "the batch", "PaymentBatch", "status"),
+    "rejectPaymentBatch": action(
+        (OWNING,), "the batch", "PaymentBatch", "status rejectedBy rejectionReason"
+    ),
+    "voidEntitlement": action((OWNING,), "the entitlement", "Entitlement", "status statusReason"),
     "recordCommitment": action(
         (Grant(SPONSORS, OWN_PARTY),), "the sponsoring party", "Commitment", "amount description"
     ),

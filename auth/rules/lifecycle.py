@@ -39,6 +39,8 @@ SETTLING = frozenset(
         "rejectClaim",
         "preparePaymentBatch",
         "approvePaymentBatch",
+        "rejectPaymentBatch",
+        "voidEntitlement",
         "recordPayment",
         "recordDisbursement",
         "acknowledgeDisbursement",

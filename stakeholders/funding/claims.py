@@ -46,9 +46,11 @@ __all__ = [
     "approve_claim",
     "prepare_batch",
     "record_payment",
+    "reject_batch",
     "reject_claim",
     "submit_claim",
     "verify_claim",
+    "void_entitlement",
 ]
 
 MAX_LINES = 5000
@@ -384,6 +386,51 @@ async def approve_batch(
     )
     await audited(session, principal, "approvePaymentBatch", batch, before, {"approved": ids})
     return batch
+
+
+async def reject_batch(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    payment_batch_id: int,
+    version: int,
+    reason: str,
+) -> PaymentBatch:
+    """Another person than the preparer sends the batch back: its entitlements are accrued
+    again, free for another batch."""
+    batch = await get_for_update(session, PaymentBatch, payment_batch_id)
+    check_version(batch, version)
+    if batch.status is not BatchStatus.PREPARED:
+        raise Conflict(f"a {batch.status} batch cannot be sent back")
+    _not_same(principal, batch.prepared_by)
+    reason = check_text(reason, field="reason", max_length=2000)
+    ids = await _batch_ids(session, batch.id)
+    before = snapshot(batch)
+    await _move(
+        session, ids, [EntitlementStatus.VERIFIED], EntitlementStatus.ACCRUED, batch_id=None
+    )
+    batch.status, batch.rejected_by, batch.rejection_reason = (
+        BatchStatus.REJECTED,
+        who(principal),
+        reason,
+    )
+    await audited(session, principal, "rejectPaymentBatch", batch, before, {"returned": ids})
+    return batch
+
+
+async def void_entitlement(
+    session: AsyncSession, principal: Principal, *, entitlement_id: int, version: int, reason: str
+) -> Entitlement:
+    """The owner cancels an entitlement granted in error, before anyone claims or batches it."""
+    entitlement = await get_for_update(session, Entitlement, entitlement_id)
+    check_version(entitlement, version)
+    if entitlement.status is not EntitlementStatus.ACCRUED:
+        raise Conflict(f"a {entitlement.status} entitlement is no longer voided: reject its line")
+    reason = check_text(reason, field="reason", max_length=2000)
+    before = snapshot(entitlement)
+    entitlement.status, entitlement.status_reason = EntitlementStatus.VOIDED, reason
+    await audited(session, principal, "voidEntitlement", entitlement, before)
+    return entitlement
 
 
 async def record_payment(

@@ -65,6 +65,7 @@ class BatchStatus(enum.StrEnum):
     PREPARED = "PREPARED"
     APPROVED = "APPROVED"
     PAID = "PAID"
+    REJECTED = "REJECTED"
 
 
 class DisbursementStatus(enum.StrEnum):

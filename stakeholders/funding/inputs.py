@@ -9,7 +9,7 @@ import strawberry
 from stakeholders.common.words import IDEMPOTENCY_KEY, VERSION
 from stakeholders.delivery.enums import EmploymentStatus
 from stakeholders.funding.enums import PayeeRule
-from stakeholders.funding.types import FeeSchedule, PaymentBatch, ReimbursementClaim
+from stakeholders.funding.types import Entitlement, FeeSchedule, PaymentBatch, ReimbursementClaim
 from stakeholders.programmes.schema import MoneyInput
 
 __all__ = [
@@ -17,17 +17,20 @@ __all__ = [
     "ApprovePaymentBatchInput",
     "BatchPayload",
     "ClaimPayload",
+    "EntitlementPayload",
     "FeeSchedulePayload",
     "PaymentPayload",
     "PreparePaymentBatchInput",
     "PublishFeeScheduleInput",
     "RecordPaymentInput",
     "RejectClaimInput",
+    "RejectPaymentBatchInput",
     "RejectedLineInput",
     "SetBudgetLineInput",
     "SetFundingRuleInput",
     "SubmitClaimInput",
     "VerifyClaimInput",
+    "VoidEntitlementInput",
 ]
 
 
@@ -169,6 +172,27 @@ class PreparePaymentBatchInput:
 @strawberry.input(description="Approve a prepared payment batch.")
 class ApprovePaymentBatchInput(_Approval):
     id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
+
+
+@strawberry.input(description="Send a prepared payment batch back, with the reason.")
+class RejectPaymentBatchInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
+    version: int = strawberry.field(description=VERSION)
+    reason: str = strawberry.field(description="Why; 1-2,000 characters.")
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
+
+
+@strawberry.input(description="Cancel an entitlement granted in error, before it is claimed.")
+class VoidEntitlementInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the ACCRUED entitlement.")
+    version: int = strawberry.field(description=VERSION)
+    reason: str = strawberry.field(description="Why; 1-2,000 characters.")
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
+
+
+@strawberry.type(description="The entitlement changed.")
+class EntitlementPayload:
+    entitlement: Entitlement = strawberry.field(description="The entitlement as now stored.")
 
 
 @strawberry.input(description="The payer's transfer of an approved claim or batch.")

@@ -203,6 +203,9 @@ class PaymentBatch(_Versioned, Base):
     prepared_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_by: Mapped[str | None] = mapped_column(String(255))
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Who sent it back unapproved, and why (its entitlements are accrued again).
+    rejected_by: Mapped[str | None] = mapped_column(String(255))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
     paid_by: Mapped[str | None] = mapped_column(String(255))
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     paid_reference: Mapped[str | None] = mapped_column(String(120))

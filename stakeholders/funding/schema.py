@@ -27,19 +27,23 @@ from stakeholders.funding.inputs import (
     ApprovePaymentBatchInput,
     BatchPayload,
     ClaimPayload,
+    EntitlementPayload,
     FeeSchedulePayload,
     PaymentPayload,
     PreparePaymentBatchInput,
     PublishFeeScheduleInput,
     RecordPaymentInput,
     RejectClaimInput,
+    RejectPaymentBatchInput,
     SetBudgetLineInput,
     SetFundingRuleInput,
     SubmitClaimInput,
     VerifyClaimInput,
+    VoidEntitlementInput,
 )
 from stakeholders.funding.loaders import BatchByIdLoader, ClaimByIdLoader
 from stakeholders.funding.models import BudgetLine as BudgetLineModel
+from stakeholders.funding.models import Entitlement as EntitlementModel
 from stakeholders.funding.models import FeeSchedule as FeeModel
 from stakeholders.funding.models import FundingRule as FundingRuleModel
 from stakeholders.funding.models import PaymentBatch as BatchModel
@@ -373,6 +377,25 @@ class FundingMutation:
         claims.approve_batch,
         BatchPayload,
         idempotent=BatchModel,
+    )
+
+    reject_payment_batch = node_mutation(
+        "rejectPaymentBatch",
+        "Send back a payment batch another person prepared, with the reason.",
+        RejectPaymentBatchInput,
+        "The batch, its version, the reason and your idempotency key.",
+        claims.reject_batch,
+        BatchPayload,
+        idempotent=BatchModel,
+    )
+    void_entitlement = node_mutation(
+        "voidEntitlement",
+        "Cancel an entitlement of a programme your party owns, granted in error.",
+        VoidEntitlementInput,
+        "The entitlement, its version, the reason and your idempotency key.",
+        claims.void_entitlement,
+        EntitlementPayload,
+        idempotent=EntitlementModel,
     )
 
     @strawberry.mutation(description="Record the payment of an approved claim or batch.")

@@ -110,6 +110,7 @@ describe_enum(
         "PREPARED": "Put together; awaiting another person's approval.",
         "APPROVED": "Approved; awaiting payment.",
         "PAID": "Paid.",
+        "REJECTED": "Sent back unapproved, with the reason; its entitlements accrued again.",
     },
 )
 
@@ -267,6 +268,7 @@ class ClaimActions:
 @strawberry.type(description="What you may do to this batch now (to enable buttons).")
 class BatchActions:
     approve: bool = strawberry.field(description="approvePaymentBatch")
+    reject: bool = strawberry.field(description="rejectPaymentBatch")
     record_payment: bool = strawberry.field(description="recordPayment")
 
 
@@ -366,6 +368,8 @@ class PaymentBatch(Node, Entity):
     prepared_at: dt.datetime = strawberry.field(description="When it was prepared (UTC).")
     approved_by: str | None = strawberry.field(description="Subject who approved it.")
     approved_at: dt.datetime | None = strawberry.field(description="When it was approved.")
+    rejected_by: str | None = strawberry.field(description="Subject who sent it back.")
+    rejection_reason: str | None = strawberry.field(description="Why it was sent back.")
     paid_reference: str | None = strawberry.field(description="The payer's transfer reference.")
     paid: Money | None = strawberry.field(description="What was actually paid.")
     paid_at: dt.datetime | None = strawberry.field(description="When the payment was recorded.")
@@ -385,6 +389,8 @@ class PaymentBatch(Node, Entity):
             prepared_at=row.prepared_at,
             approved_by=row.approved_by,
             approved_at=row.approved_at,
+            rejected_by=row.rejected_by,
+            rejection_reason=row.rejection_reason,
             paid_reference=row.paid_reference,
             paid=Money.of(paid, row.currency) if paid is not None else None,
             paid_at=row.paid_at,
@@ -417,6 +423,8 @@ class PaymentBatch(Node, Entity):
         return BatchActions(
             approve=status is BatchStatus.PREPARED
             and _step_open(info, "approvePaymentBatch", self, self.prepared_by),
+            reject=status is BatchStatus.PREPARED
+            and _step_open(info, "rejectPaymentBatch", self, self.prepared_by),
             record_payment=status is BatchStatus.APPROVED
             and _step_open(info, "recordPayment", self, self.approved_by),
         )
