@@ -148,12 +148,16 @@ class ApproveClaimInput(_Approval):
     id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
 
 
-@strawberry.input(description="Send a claim back whole.")
-class RejectClaimInput:
-    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
+@strawberry.input(description="A refusal: what it refuses comes first (see its subtypes).")
+class _Refusal:
     version: int = strawberry.field(description=VERSION)
     reason: str = strawberry.field(description="Why; 1-2,000 characters.")
     idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
+
+
+@strawberry.input(description="Send a claim back whole.")
+class RejectClaimInput(_Refusal):
+    id: strawberry.ID = strawberry.field(description="Global ID of the claim.")
 
 
 @strawberry.input(description="Evaluation subsidies owed to persons, put in a batch.")
@@ -175,19 +179,13 @@ class ApprovePaymentBatchInput(_Approval):
 
 
 @strawberry.input(description="Send a prepared payment batch back, with the reason.")
-class RejectPaymentBatchInput:
+class RejectPaymentBatchInput(_Refusal):
     id: strawberry.ID = strawberry.field(description="Global ID of the batch.")
-    version: int = strawberry.field(description=VERSION)
-    reason: str = strawberry.field(description="Why; 1-2,000 characters.")
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="Cancel an entitlement granted in error, before it is claimed.")
-class VoidEntitlementInput:
+class VoidEntitlementInput(_Refusal):
     id: strawberry.ID = strawberry.field(description="Global ID of the ACCRUED entitlement.")
-    version: int = strawberry.field(description=VERSION)
-    reason: str = strawberry.field(description="Why; 1-2,000 characters.")
-    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
 @strawberry.type(description="The entitlement changed.")
