@@ -3,9 +3,10 @@ stakeholders.funding.service.evaluation_subsidy decides when it is issued (an en
 the reason for none), and for every completed enrolment what training_subsidy accrues.
 
 The full demo inserts certificates in bulk, so no CertificateIssued event runs; these read
-the same facts in a few statements and decide in memory, check by check in the service's
-order and with its own words. Certificates and enrolments that already have
-their decision or entitlement are left alone: running it twice decides nothing twice.
+the same facts in a few statements and decide in memory through the same pure functions
+(stakeholders.funding.decisions), check by check in the service's order. Certificates and
+enrolments that already have their decision or entitlement are left alone: running it twice
+decides nothing twice.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stakeholders.db import table_of
 from stakeholders.delivery.enums import EnrollmentStatus
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee
+from stakeholders.funding import decisions
 from stakeholders.funding.enums import (
     EntitlementKind,
     EntitlementStatus,
@@ -69,15 +71,11 @@ def _verifier() -> Any:
     return func.coalesce(COHORTS.c.district_party_id, PROGRAMMES.c.owner_party_id)
 
 
-@dataclass(frozen=True)
-class _Tested:
-    enrollment_id: int
-    taken_on: dt.date
-    # The level its enrolment was certified at, if it was.
-    level: str | None
+# Each person's tests in the programme, by trainee id.
+Tests = dict[int, list[decisions.Sitting]]
 
 
-async def _tests_by_person(session: AsyncSession, programme_id: int) -> dict[int, list[_Tested]]:
+async def _tests_by_person(session: AsyncSession, programme_id: int) -> Tests:
     """Every test taken in the programme, by person, with the level its enrolment was certified
     at: what the service's first-attempt check reads, in one statement rather than per row."""
     rows = await session.execute(
@@ -94,24 +92,10 @@ async def _tests_by_person(session: AsyncSession, programme_id: int) -> dict[int
         )
         .where(ASSESSMENTS.c.programme_id == programme_id)
     )
-    tests: dict[int, list[_Tested]] = defaultdict(list)
+    tests: Tests = defaultdict(list)
     for r in rows:
-        tests[r.trainee_id].append(_Tested(r.enrollment_id, r.taken_on, r.level))
+        tests[r.trainee_id].append(decisions.Sitting(r.enrollment_id, r.taken_on, r.level))
     return tests
-
-
-def _first_attempt(c: Any, tests: dict[int, list[_Tested]]) -> bool:
-    """The service's test: attempt 1, and no test of another enrolment of the person in the
-    programme on or before the day of the pass, unless that enrolment was certified at
-    another level (public money takes the cautious reading)."""
-    if c.attempt != 1:
-        return False
-    return not any(
-        t.enrollment_id != c.enrollment_id
-        and t.taken_on <= c.taken_on
-        and t.level in (None, c.level)
-        for t in tests.get(c.trainee_id, ())
-    )
 
 
 async def evaluation_decisions(
@@ -160,38 +144,18 @@ async def evaluation_decisions(
     return [_decide(programme_id, rule, fees, taken, c, tests) for c in certified]
 
 
-def fee_in_force(
-    fees: Sequence[Row[Any]], level: str, tracks: Sequence[str], on: dt.date
-) -> Row[Any] | None:
-    """stakeholders.funding.service.fee_in_force over schedules read once."""
-    schedules = sorted(
-        (
-            f
-            for f in fees
-            if f.level == level
-            and f.effective_from <= on
-            and (f.track_code is None or f.track_code in tracks)
-        ),
-        key=lambda f: (f.effective_from, f.id),
-        reverse=True,
-    )
-    chosen = [f for f in schedules if f.track_code is not None] or schedules
-    return chosen[0] if chosen else None
-
-
 def _decide(
     programme_id: int,
     rule: Row[Any],
     fees: Sequence[Row[Any]],
     taken: set[str],
     c: Any,
-    tests: dict[int, list[_Tested]],
+    tests: Tests,
 ) -> Decided:
     """One certificate, as evaluation_subsidy decides it (its checks in its order)."""
-    audiences = list(rule.evaluation_audiences or [])
     employment = str(c.employment_status or "")
-    fee = fee_in_force(fees, c.level, list(c.modules or []), c.taken_on)
-    once = f"{c.trainee_id}:{programme_id}:{c.level}"
+    fee = decisions.choose_fee(fees, c.level, list(c.modules or []), c.taken_on)
+    once = decisions.evaluation_once(c.trainee_id, programme_id, c.level)
 
     def decision(outcome: SubsidyOutcome, reason: str) -> dict[str, Any]:
         return {
@@ -204,24 +168,21 @@ def _decide(
             "decided_at": c.created_at,
         }
 
-    if audiences and employment not in audiences:
-        reason = f"the rule pays {', '.join(audiences)}; the holder is {c.employment_status}"
-        return Decided(decision(SubsidyOutcome.NOT_ELIGIBLE_AUDIENCE, reason))
-    if not _first_attempt(c, tests):
-        reason = f"passed at attempt {c.attempt} or after an earlier test in the programme"
-        return Decided(decision(SubsidyOutcome.NOT_FIRST_ATTEMPT, reason))
+    outside = decisions.outside_audience(list(rule.evaluation_audiences or []), c.employment_status)
+    if outside is not None:
+        return Decided(decision(SubsidyOutcome.NOT_ELIGIBLE_AUDIENCE, outside))
+    person = tests.get(c.trainee_id, ())
+    if not decisions.first_attempt(c.attempt, c.enrollment_id, c.level, c.taken_on, person):
+        return Decided(decision(SubsidyOutcome.NOT_FIRST_ATTEMPT, decisions.not_first(c.attempt)))
     if fee is None:
-        reason = f"no fee for {c.level} was in force on {c.taken_on.isoformat()}"
-        return Decided(decision(SubsidyOutcome.NO_PUBLISHED_FEE, reason))
+        return Decided(
+            decision(SubsidyOutcome.NO_PUBLISHED_FEE, decisions.no_fee(c.level, c.taken_on))
+        )
     if once in taken:
-        reason = "the person has this level's subsidy already"
-        return Decided(decision(SubsidyOutcome.ALREADY_GRANTED, reason))
+        return Decided(decision(SubsidyOutcome.ALREADY_GRANTED, decisions.ALREADY_GRANTED))
     taken.add(once)
     payee = PayeeRule(rule.evaluation_payee)
-    words = (
-        f"first-time pass at {c.level}: the fee in force on {c.taken_on.isoformat()} "
-        f"(published from {fee.effective_from.isoformat()})"
-    )
+    words = decisions.granted(c.level, c.taken_on, fee.effective_from)
     row = _entitlement(programme_id, EVALUATION, once, c, payee, c.created_at)
     row |= {
         "certificate_id": c.id,
@@ -303,7 +264,7 @@ async def training_entitlements(
     )
     owed = []
     for e in (await session.execute(stmt)).all():
-        key = f"enrollment:{e.enrollment_id}"
+        key = decisions.training_once(e.enrollment_id)
         if key in taken:
             continue
         row = _entitlement(
@@ -312,7 +273,7 @@ async def training_entitlements(
         row |= {
             "amount_minor": rule.training_rate_minor,
             "currency": currency,
-            "rule": "training subsidy per completed enrolment, at the programme's rate",
+            "rule": decisions.TRAINING_RULE,
         }
         owed.append(Owed(row, str(e.employment_status or "")))
     return owed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
@@ -14,6 +14,7 @@ from stakeholders.audit.service import snapshot
 from stakeholders.delivery.enums import EmploymentStatus
 from stakeholders.delivery.models import Cohort, Enrollment, Trainee
 from stakeholders.errors import BadInput, Conflict
+from stakeholders.funding import decisions
 from stakeholders.funding.enums import (
     EntitlementKind,
     EntitlementStatus,
@@ -138,51 +139,30 @@ def _track_is(track_code: str | None) -> ColumnElement[bool]:
 async def fee_in_force(
     session: AsyncSession, programme_id: int, level: str, tracks: Sequence[str], on: dt.date
 ) -> FeeSchedule | None:
-    """The fee published for `level` that applies to a test taken `on` that day: of the
-    schedules in force then, one for a track the cohort teaches before one for every track,
-    the latest to take effect first; a later publication never reaches back."""
-    rows = await session.scalars(
-        select(FeeSchedule)
-        .where(
-            FeeSchedule.programme_id == programme_id,
-            FeeSchedule.level == level,
-            FeeSchedule.effective_from <= on,
-            or_(FeeSchedule.track_code.is_(None), FeeSchedule.track_code.in_(list(tracks))),
+    """The fee published for `level` that applies to a test taken `on` that day
+    (decisions.choose_fee)."""
+    schedules = await session.scalars(
+        select(FeeSchedule).where(
+            FeeSchedule.programme_id == programme_id, FeeSchedule.level == level
         )
-        .order_by(FeeSchedule.effective_from.desc(), FeeSchedule.id.desc())
     )
-    schedules = list(rows)
-    specific = [s for s in schedules if s.track_code is not None]
-    chosen = specific or schedules
-    return chosen[0] if chosen else None
+    chosen: FeeSchedule | None = decisions.choose_fee(schedules, level, tracks, on)
+    return chosen
 
 
-async def _first_attempt(
-    session: AsyncSession, certificate: Certificate, enrollment: Enrollment, passed: Assessment
-) -> bool:
-    """The pass was the person's first test at this level in this programme, whatever the
-    cohort or operator. A test of another enrolment counts unless that enrolment was
-    certified at another level: a level is only known once certified, and public money
-    takes the cautious reading."""
-    if passed.attempt != 1:
-        return False
-    other_level = exists().where(
-        Certificate.enrollment_id == Assessment.enrollment_id,
-        Certificate.level != certificate.level,
-    )
-    earlier = await session.scalar(
-        select(Assessment.id)
+async def _tests_of(session: AsyncSession, enrollment: Enrollment) -> list[decisions.Sitting]:
+    """Every test of the person in the programme, whatever the cohort or operator, with the
+    level its enrolment was certified at: what decisions.first_attempt weighs."""
+    rows = await session.execute(
+        select(Assessment.enrollment_id, Assessment.taken_on, Certificate.level)
         .join(Enrollment, Enrollment.id == Assessment.enrollment_id)
+        .outerjoin(Certificate, Certificate.enrollment_id == Assessment.enrollment_id)
         .where(
             Enrollment.trainee_id == enrollment.trainee_id,
             Enrollment.programme_id == enrollment.programme_id,
-            Assessment.enrollment_id != enrollment.id,
-            Assessment.taken_on <= passed.taken_on,
-            ~other_level,
         )
-        .limit(1)
     )
-    return earlier is None
+    return [decisions.Sitting(r.enrollment_id, r.taken_on, r.level) for r in rows]
 
 
 async def _decide(
@@ -231,22 +211,15 @@ async def evaluation_subsidy(
         return None  # the programme pays no subsidy: nothing to decide
     trainee = await session.get(Trainee, enrollment.trainee_id)
     assert trainee is not None
-    audiences = rule.evaluation_audiences
-    if audiences and (trainee.employment_status or "") not in audiences:
-        await _decide(
-            session,
-            certificate,
-            SubsidyOutcome.NOT_ELIGIBLE_AUDIENCE,
-            f"the rule pays {', '.join(audiences)}; the holder is {trainee.employment_status}",
-        )
+    outside = decisions.outside_audience(rule.evaluation_audiences, trainee.employment_status)
+    if outside is not None:
+        await _decide(session, certificate, SubsidyOutcome.NOT_ELIGIBLE_AUDIENCE, outside)
         return None
-    if not await _first_attempt(session, certificate, enrollment, passed):
-        await _decide(
-            session,
-            certificate,
-            SubsidyOutcome.NOT_FIRST_ATTEMPT,
-            f"passed at attempt {passed.attempt} or after an earlier test in the programme",
-        )
+    tests = await _tests_of(session, enrollment) if passed.attempt == 1 else []
+    level = certificate.level
+    if not decisions.first_attempt(passed.attempt, enrollment.id, level, passed.taken_on, tests):
+        reason = decisions.not_first(passed.attempt)
+        await _decide(session, certificate, SubsidyOutcome.NOT_FIRST_ATTEMPT, reason)
         return None
     cohort = await session.get(Cohort, enrollment.cohort_id)
     assert cohort is not None
@@ -254,26 +227,18 @@ async def evaluation_subsidy(
         session, enrollment.programme_id, certificate.level, cohort.modules, passed.taken_on
     )
     if fee is None:
-        await _decide(
-            session,
-            certificate,
-            SubsidyOutcome.NO_PUBLISHED_FEE,
-            f"no fee for {certificate.level} was in force on {passed.taken_on.isoformat()}",
-        )
+        reason = decisions.no_fee(level, passed.taken_on)
+        await _decide(session, certificate, SubsidyOutcome.NO_PUBLISHED_FEE, reason)
         return None
-    once = f"{enrollment.trainee_id}:{enrollment.programme_id}:{certificate.level}"
+    once = decisions.evaluation_once(enrollment.trainee_id, enrollment.programme_id, level)
     taken = await session.scalar(
         select(Entitlement.id).where(
             Entitlement.kind == EntitlementKind.EVALUATION_SUBSIDY, Entitlement.once_key == once
         )
     )
     if taken is not None:
-        await _decide(
-            session,
-            certificate,
-            SubsidyOutcome.ALREADY_GRANTED,
-            "the person has this level's subsidy already",
-        )
+        reason = decisions.ALREADY_GRANTED
+        await _decide(session, certificate, SubsidyOutcome.ALREADY_GRANTED, reason)
         return None
     advanced = rule.evaluation_payee is PayeeRule.ADVANCING_INSTITUTION
     entitlement = Entitlement(
@@ -291,8 +256,7 @@ async def evaluation_subsidy(
         amount_minor=fee.amount_minor,
         currency=fee.currency,
         fee_schedule_id=fee.id,
-        rule=f"first-time pass at {certificate.level}: the fee in force on "
-        f"{passed.taken_on.isoformat()} (published from {fee.effective_from.isoformat()})",
+        rule=decisions.granted(level, passed.taken_on, fee.effective_from),
         status=EntitlementStatus.ACCRUED,
     )
     session.add(entitlement)
@@ -311,7 +275,7 @@ async def training_subsidy(
     )
     if rule is None or rule.training_rate_minor is None:
         return None
-    once = f"enrollment:{enrollment.id}"
+    once = decisions.training_once(enrollment.id)
     taken = await session.scalar(
         select(Entitlement.id).where(
             Entitlement.kind == EntitlementKind.TRAINING_SUBSIDY, Entitlement.once_key == once
@@ -333,7 +297,7 @@ async def training_subsidy(
         payee_party_id=enrollment.operator_party_id,
         amount_minor=rule.training_rate_minor,
         currency=programme.currency,
-        rule="training subsidy per completed enrolment, at the programme's rate",
+        rule=decisions.TRAINING_RULE,
         status=EntitlementStatus.ACCRUED,
     )
     session.add(entitlement)
