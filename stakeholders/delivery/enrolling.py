@@ -20,7 +20,9 @@ from stakeholders.delivery.enrolment_reads import (
     SEATED,
     TraineeKey,
     cohort_enrollments,
+    free_ids,
     held_trainees,
+    number_rows,
     own_contacts,
     seats_taken,
     stored_trainees,
@@ -301,10 +303,14 @@ class _Batch:
         (SQLAlchemy's insertmanyvalues), instead of three INSERTs per row. The audit events
         follow in row order, each with the state a row-by-row write would have recorded."""
         befores = [snapshot(p.trainee) if p.trainee is not None else None for p in plans]
+        free = await free_ids(self.session, (Trainee, TraineeContact, Enrollment))
         trainees = [self._keep_trainee(plan) for plan in plans]
+        number_rows([t for p, t in zip(plans, trainees, strict=True) if p.trainee is None], free)
         await self.session.flush()
         contacts = [self._keep_contact(p, t) for p, t in zip(plans, trainees, strict=True)]
         enrollments = [self._enrollment(p, t) for p, t in zip(plans, trainees, strict=True)]
+        number_rows([c for b, c in contacts if c is not None and b is None], free)
+        number_rows([e for e in enrollments if e is not None], free)
         await self.session.flush()
         outcomes = []
         for plan, trainee, before, (contact_before, contact), enrollment in zip(

@@ -5,7 +5,7 @@ of the batch's rows, a few SELECTs per call whatever its size (stakeholders.deli
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,9 @@ __all__ = [
     "SEATED",
     "TraineeKey",
     "cohort_enrollments",
+    "free_ids",
     "held_trainees",
+    "number_rows",
     "own_contacts",
     "seats_taken",
     "stored_trainees",
@@ -110,3 +112,26 @@ async def cohort_enrollments(
         )
         found.update({e.trainee_id: e for e in rows})
     return found
+
+
+async def free_ids(session: AsyncSession, models: Sequence[type[Any]]) -> dict[type, int]:
+    """The first id free in each model's table, on SQLite only (elsewhere: none).
+
+    The ORM batches INSERTs with RETURNING on PostgreSQL, but SQLite returns rows in no
+    guaranteed order, so there it inserts one row per statement to learn each id: thousands
+    of round trips through aiosqlite's thread. With the ids given, it sends one executemany.
+    They are the ids SQLite would choose (max + 1: its tables have no AUTOINCREMENT), read
+    under the write lock the transaction holds (BEGIN IMMEDIATE); should another writer take
+    one all the same, the unique key refuses it and enroll_trainees falls back row by row.
+    Read before the new rows are added: this SELECT's autoflush would insert them.
+    """
+    if (await session.connection()).dialect.name != "sqlite":
+        return {}
+    return {m: int(await session.scalar(select(func.max(m.id))) or 0) + 1 for m in models}
+
+
+def number_rows(rows: Sequence[Any], free: dict[type, int]) -> None:
+    """Give new rows of one model the ids `free_ids` found, when it found any."""
+    if rows and (first := free.get(type(rows[0]))) is not None:
+        for offset, row in enumerate(rows):
+            row.id = first + offset
