@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,6 +16,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.principal import Principal
 from stakeholders.audit.service import snapshot
 from stakeholders.db import utcnow
+from stakeholders.delivery.enrolment_reads import (
+    SEATED,
+    TraineeKey,
+    cohort_enrollments,
+    free_ids,
+    held_trainees,
+    number_rows,
+    own_contacts,
+    seats_taken,
+    stored_trainees,
+)
 from stakeholders.delivery.enums import (
     CohortStatus,
     EducationLevel,
@@ -43,13 +54,8 @@ __all__ = [
     "trainee_key",
 ]
 
-# Enrolments that hold a seat in the cohort.
-SEATED = (EnrollmentStatus.APPLIED, EnrollmentStatus.ELIGIBLE, EnrollmentStatus.ENROLLED)
 RULE_ENGINE = "system:rule-engine"
 ACTION = "enrollTrainees"
-# Keys per prefetching SELECT: well under the bound-parameter limits of SQLite and asyncpg.
-PREFETCH_CHUNK = 500
-T = TypeVar("T")
 # Criteria a machine can decide from what the trainee declared; others need a district officer.
 MECHANICAL = {"EDUCATION_LEVEL": "education_level", "EMPLOYMENT_STATUS": "employment_status"}
 
@@ -91,8 +97,6 @@ class RowOutcome:
     enrollment: Enrollment | None = None
     changed: list[str] = field(default_factory=list)
 
-
-TraineeKey = tuple[str, str]
 
 # Who the person is: never changed by enrolling them, only corrected by a party training them.
 IDENTITY = ("full_name", "birth_date", "gender")
@@ -176,85 +180,6 @@ def mechanical_verdict(programme: Programme, trainee: Trainee) -> Verdict:
     return Verdict(EnrollmentStatus.APPLIED if None in met else EnrollmentStatus.ELIGIBLE)
 
 
-async def seats_taken(session: AsyncSession, cohort: Cohort) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Enrollment)
-        .where(Enrollment.cohort_id == cohort.id, Enrollment.status.in_(SEATED))
-    )
-    return int(count or 0)
-
-
-def _chunks(items: Sequence[T], size: int = PREFETCH_CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-async def _stored_trainees(
-    session: AsyncSession, keys: Iterable[TraineeKey]
-) -> dict[TraineeKey, Trainee]:
-    """The trainees already stored among `keys`, one SELECT per country and chunk."""
-    by_country: dict[str, set[str]] = {}
-    for country, national_id in keys:
-        by_country.setdefault(country, set()).add(national_id)
-    found: dict[TraineeKey, Trainee] = {}
-    for country, national_ids in by_country.items():
-        for chunk in _chunks(sorted(national_ids)):
-            rows = await session.scalars(
-                select(Trainee).where(Trainee.country == country, Trainee.national_id.in_(chunk))
-            )
-            found.update({(t.country, t.national_id): t for t in rows})
-    return found
-
-
-async def _held_trainees(
-    session: AsyncSession, principal: Principal, trainee_ids: Sequence[int]
-) -> set[int]:
-    """Those of `trainee_ids` the caller's party trains already (a cohort of its subtree)."""
-    held: set[int] = set()
-    for chunk in _chunks(sorted(trainee_ids)):
-        rows = await session.scalars(
-            select(Enrollment.trainee_id)
-            .where(
-                Enrollment.trainee_id.in_(chunk),
-                Enrollment.operator_party_id.in_(sorted(principal.subtree)),
-            )
-            .distinct()
-        )
-        held.update(rows)
-    return held
-
-
-async def _own_contacts(
-    session: AsyncSession, party_id: int, trainee_ids: Sequence[int]
-) -> dict[int, TraineeContact]:
-    """The contacts the acting party holds of these trainees, by trainee id."""
-    found: dict[int, TraineeContact] = {}
-    for chunk in _chunks(sorted(trainee_ids)):
-        rows = await session.scalars(
-            select(TraineeContact).where(
-                TraineeContact.party_id == party_id, TraineeContact.trainee_id.in_(chunk)
-            )
-        )
-        found.update({c.trainee_id: c for c in rows})
-    return found
-
-
-async def _cohort_enrollments(
-    session: AsyncSession, cohort: Cohort, trainee_ids: Sequence[int]
-) -> dict[int, Enrollment]:
-    """The cohort's enrolments of these trainees, by trainee id, one SELECT per chunk."""
-    found: dict[int, Enrollment] = {}
-    for chunk in _chunks(sorted(trainee_ids)):
-        rows = await session.scalars(
-            select(Enrollment).where(
-                Enrollment.cohort_id == cohort.id, Enrollment.trainee_id.in_(chunk)
-            )
-        )
-        found.update({e.trainee_id: e for e in rows})
-    return found
-
-
 def _key_or_none(spec: TraineeSpec) -> TraineeKey | None:
     try:
         return trainee_key(spec.country, spec.national_id)
@@ -276,10 +201,23 @@ class _Plan:
     contact_changed: bool
     verdict: Verdict | None  # for a newcomer to the cohort
 
+    @property
+    def unchanged(self) -> bool:
+        return self.enrollment is not None and not self.changed and not self.contact_changed
+
+
+def _unchanged(plan: _Plan) -> RowOutcome:
+    return RowOutcome(plan.row, Outcome.UNCHANGED, trainee=plan.trainee, enrollment=plan.enrollment)
+
+
+def _rejected(row: int, exc: BadInput | Conflict) -> RowOutcome:
+    return RowOutcome(row, Outcome.REJECTED, exc.message, exc.extensions.get("field"))
+
 
 @dataclass
 class _Batch:
-    """One call's state: what is stored, kept up to date in memory as rows are written."""
+    """One call's state: what is stored when the call began. The row-by-row path keeps it up
+    to date as it writes; the bulk path judges every row against it first, then writes once."""
 
     session: AsyncSession
     principal: Principal
@@ -293,20 +231,19 @@ class _Batch:
     first_rows: dict[TraineeKey, int] = field(default_factory=dict)
 
     async def enroll(self, row: int, spec: TraineeSpec) -> RowOutcome:
-        plan = self._plan(row, spec)
-        if plan.enrollment is not None and not plan.changed and not plan.contact_changed:
-            return RowOutcome(
-                row, Outcome.UNCHANGED, trainee=plan.trainee, enrollment=plan.enrollment
-            )
+        """One row in its own savepoint: the way back when a chunk's bulk write is refused."""
+        plan = self.plan(row, spec)
+        if plan.unchanged:
+            return _unchanged(plan)
         try:
             async with self.session.begin_nested():
-                outcome = await self._write(plan)
+                (outcome,) = await self.write([plan])
         except (IntegrityError, StaleDataError):
             raise Conflict("stored meanwhile by someone else: send the row again") from None
         self._remember(plan.key, outcome)
         return outcome
 
-    def _plan(self, row: int, spec: TraineeSpec) -> _Plan:
+    def plan(self, row: int, spec: TraineeSpec) -> _Plan:
         key = trainee_key(spec.country, spec.national_id)
         first = self.first_rows.setdefault(key, row)
         if first != row:
@@ -359,56 +296,76 @@ class _Batch:
             raise Conflict(f"cohort {self.cohort.code} is full ({self.cohort.capacity} seats)")
         return verdict
 
-    async def _write(self, plan: _Plan) -> RowOutcome:
-        trainee = await self._upsert(plan)
-        if plan.enrollment is not None:
-            return RowOutcome(
-                plan.row,
-                Outcome.UPDATED,
-                trainee=trainee,
-                enrollment=plan.enrollment,
-                changed=plan.changed
-                + [k for k, v in plan.contact.items() if plan.contact_changed and v],
-            )
-        assert plan.verdict is not None
-        enrollment = await self._enroll(trainee, plan.verdict)
-        return RowOutcome(plan.row, Outcome.CREATED, trainee=trainee, enrollment=enrollment)
+    async def write(self, plans: Sequence[_Plan]) -> list[RowOutcome]:
+        """Write the rows planned, in the caller's savepoint, a few statements for them all.
 
-    async def _upsert(self, plan: _Plan) -> Trainee:
-        """The person's record and the acting party's contact, in one audit event."""
+        The trainees, then the contacts (which need the trainees' ids), then the enrolments
+        are flushed together: the ORM sends each kind as one multi-row INSERT ... RETURNING
+        (SQLAlchemy's insertmanyvalues), instead of three INSERTs per row. The audit events
+        follow in row order, each with the state a row-by-row write would have recorded."""
+        befores = [snapshot(p.trainee) if p.trainee is not None else None for p in plans]
+        free = await free_ids(self.session, (Trainee, TraineeContact, Enrollment))
+        trainees = [self._keep_trainee(plan) for plan in plans]
+        number_rows([t for p, t in zip(plans, trainees, strict=True) if p.trainee is None], free)
+        await self.session.flush()
+        contacts = [self._keep_contact(p, t) for p, t in zip(plans, trainees, strict=True)]
+        enrollments = [self._enrollment(p, t) for p, t in zip(plans, trainees, strict=True)]
+        number_rows([c for b, c in contacts if c is not None and b is None], free)
+        number_rows([e for e in enrollments if e is not None], free)
+        await self.session.flush()
+        outcomes = []
+        for plan, trainee, before, (contact_before, contact), enrollment in zip(
+            plans, trainees, befores, contacts, enrollments, strict=True
+        ):
+            if before is None or plan.changed or contact is not None:
+                extra = {"contact": snapshot(contact)} if contact is not None else None
+                if contact_before is not None:
+                    before = {**(before or {}), "contact": contact_before}
+                await audited(
+                    self.session,
+                    self.principal,
+                    ACTION,
+                    trainee,
+                    before,
+                    extra,
+                    programme_id=self.cohort.programme_id,
+                )
+            if enrollment is None:
+                changed = [k for k, v in plan.contact.items() if plan.contact_changed and v]
+                outcomes.append(
+                    RowOutcome(
+                        plan.row,
+                        Outcome.UPDATED,
+                        trainee=trainee,
+                        enrollment=plan.enrollment,
+                        changed=plan.changed + changed,
+                    )
+                )
+                continue
+            await audited(self.session, self.principal, ACTION, enrollment, None)
+            outcomes.append(
+                RowOutcome(plan.row, Outcome.CREATED, trainee=trainee, enrollment=enrollment)
+            )
+        return outcomes
+
+    def _keep_trainee(self, plan: _Plan) -> Trainee:
+        """The person's record as the row leaves it, added to the session when new."""
         trainee = plan.trainee
-        before = snapshot(trainee) if trainee is not None else None
         if trainee is None:
             trainee = Trainee(**plan.values)
             self.session.add(trainee)
         else:
             for key in plan.changed:
                 setattr(trainee, key, plan.values[key])
-        await self.session.flush()
-        contact_before, contact = None, None
-        if plan.contact_changed:
-            contact_before, contact = await self._keep_contact(trainee, plan.contact)
-        if before is None or plan.changed or contact is not None:
-            extra = {"contact": snapshot(contact)} if contact is not None else None
-            if contact_before is not None:
-                before = {**(before or {}), "contact": contact_before}
-            await audited(
-                self.session,
-                self.principal,
-                ACTION,
-                trainee,
-                before,
-                extra,
-                programme_id=self.cohort.programme_id,
-            )
         return trainee
 
-    async def _keep_contact(
-        self, trainee: Trainee, values: dict[str, Any]
-    ) -> tuple[dict[str, Any] | None, TraineeContact]:
-        """The contact the person gave the acting party: that party's own, beside others'.
-
-        Returns its state before (None: new) and the contact."""
+    def _keep_contact(
+        self, plan: _Plan, trainee: Trainee
+    ) -> tuple[dict[str, Any] | None, TraineeContact | None]:
+        """The contact the person gave the acting party (that party's own, beside others'),
+        when the row changes it: its state before (None: new) and the contact."""
+        if not plan.contact_changed:
+            return None, None
         party_id = self.principal.party_id
         assert party_id is not None, "an enrolment is made by a party"
         held = self.contacts.get(trainee.id)
@@ -416,14 +373,17 @@ class _Batch:
         if held is None:
             held = TraineeContact(trainee_id=trainee.id, party_id=party_id)
             self.session.add(held)
-        for key, value in values.items():
+        for key, value in plan.contact.items():
             if value is not None:
                 setattr(held, key, value)
-        await self.session.flush()
-        self.contacts[trainee.id] = held
         return before, held
 
-    async def _enroll(self, trainee: Trainee, verdict: Verdict) -> Enrollment:
+    def _enrollment(self, plan: _Plan, trainee: Trainee) -> Enrollment | None:
+        """The newcomer's enrolment, added to the session; None when enrolled already."""
+        if plan.enrollment is not None:
+            return None
+        verdict = plan.verdict
+        assert verdict is not None
         enrollment = Enrollment(
             trainee_id=trainee.id,
             cohort_id=self.cohort.id,
@@ -436,7 +396,6 @@ class _Batch:
             decided_at=utcnow() if verdict.decided else None,
         )
         self.session.add(enrollment)
-        await audited(self.session, self.principal, ACTION, enrollment, None)
         return enrollment
 
     def _remember(self, key: TraineeKey, outcome: RowOutcome) -> None:
@@ -471,12 +430,12 @@ async def _open_batch(
     # read below stays true while this batch adds to it; SQLite's write lock does the same.
     await session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
     keys = {key for key in map(_key_or_none, specs) if key is not None}
-    trainees = await _stored_trainees(session, keys)
+    trainees = await stored_trainees(session, keys)
     ids = [t.id for t in trainees.values()]
-    enrollments = await _cohort_enrollments(session, cohort, ids)
-    held = await _held_trainees(session, principal, ids)
+    enrollments = await cohort_enrollments(session, cohort, ids)
+    held = await held_trainees(session, principal, ids)
     assert principal.party_id is not None, "an enrolment is made by a party"
-    contacts = await _own_contacts(session, principal.party_id, ids)
+    contacts = await own_contacts(session, principal.party_id, ids)
     seats = await seats_taken(session, cohort)
     return _Batch(
         session, principal, cohort, programme, trainees, enrollments, held, contacts, seats
@@ -499,11 +458,38 @@ async def enroll_trainees(
     if cohort.status in (CohortStatus.CLOSED, CohortStatus.CANCELLED):
         raise Conflict(f"a {cohort.status} cohort takes no enrolments")
     batch = await _open_batch(session, principal, cohort, programme, specs)
-    outcomes = []
+    # Every row is judged in memory first (its values, the identity rules, a person named
+    # twice, a seat left), against what the batch read and the rows before it.
+    outcomes: dict[int, RowOutcome] = {}
+    plans: list[_Plan] = []
     for row, spec in enumerate(specs, start=1):
         try:
-            outcomes.append(await batch.enroll(row, spec))
+            plan = batch.plan(row, spec)
         except (BadInput, Conflict) as exc:
-            reason_field = exc.extensions.get("field")
-            outcomes.append(RowOutcome(row, Outcome.REJECTED, exc.message, reason_field))
-    return outcomes
+            outcomes[row] = _rejected(row, exc)
+            continue
+        if plan.unchanged:
+            outcomes[row] = _unchanged(plan)
+            continue
+        if plan.verdict is not None and plan.verdict.status in SEATED:
+            batch.seats += 1  # the seat it takes once written: later rows see it gone
+        plans.append(plan)
+    if plans:
+        try:
+            async with session.begin_nested():
+                outcomes.update({o.row: o for o in await batch.write(plans)})
+        except (IntegrityError, StaleDataError):
+            # Only a race refuses what the checks above let through: another transaction
+            # stored one of these people (their national ID is unique) or changed one since
+            # it was read. The chunk's savepoint leaves no trace; reading afresh and writing
+            # row by row, each in its own savepoint, refuses just the rows still in conflict.
+            batch = await _open_batch(session, principal, cohort, programme, specs)
+            return [await _one_row(batch, row, spec) for row, spec in enumerate(specs, 1)]
+    return [outcomes[row] for row in range(1, len(specs) + 1)]
+
+
+async def _one_row(batch: _Batch, row: int, spec: TraineeSpec) -> RowOutcome:
+    try:
+        return await batch.enroll(row, spec)
+    except (BadInput, Conflict) as exc:
+        return _rejected(row, exc)
