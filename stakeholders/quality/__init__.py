@@ -1,0 +1,1 @@
+"""Quality: training offers, calls, independent reviews, three-year labels, procurement lots."""
