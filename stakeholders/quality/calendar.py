@@ -16,6 +16,7 @@ from stakeholders.quality.enums import CallStatus, LabelStatus
 
 __all__ = [
     "LABEL_YEARS",
+    "LIVE",
     "SURVEILLANCE_MONTHS",
     "add_months",
     "call_status",
@@ -27,6 +28,8 @@ __all__ = [
 
 LABEL_YEARS = 3
 SURVEILLANCE_MONTHS = (14, 22)
+# The statuses of a label in force: what counts as labelled.
+LIVE = frozenset({LabelStatus.ACTIVE, LabelStatus.SURVEILLANCE_DUE})
 
 
 def now() -> dt.datetime:
