@@ -239,8 +239,9 @@ def _person(p: Principal) -> Keys:
 OFFER_PUBLISHED = Relation(
     "offer_published", "status", lambda _: frozenset({"PUBLISHED"}), "once published"
 )
+# A call's stage as its owner set it (its status also depends on the clock).
 CALL_OPENED = Relation(
-    "call_opened", "status", lambda _: frozenset({"OPEN", "CLOSED", "DECIDED"}), "once opened"
+    "call_opened", "stage", lambda _: frozenset({"OPEN", "CLOSED", "DECIDED"}), "once opened"
 )
 LOT_PUBLISHED = Relation(
     "lot_published", "published", lambda _: frozenset({True}), "once its call is open"

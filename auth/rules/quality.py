@@ -28,16 +28,17 @@ from auth.relations import (
     MutationRule,
     TypeRule,
 )
-from auth.rules.common import AUDITING, TRAINERS, action, anyone, row_fields
+from auth.rules.common import AUDITING, STAFF, TRAINERS, action, anyone, row_fields
 from auth.rules.delivery import COORDINATING, OWNING, TRAINING
 
 __all__ = ["QUALITY_FIELDS", "QUALITY_MUTATIONS", "QUALITY_TYPES", "QUALITY_VALUE_TYPES"]
 
 APPLYING = Grant(TRAINERS, APPLICANT)
-# Any person may be asked to review, whatever their role: the assignment names them.
-SELF = Grant(None, REVIEWER)
-ON_PANEL = Grant(None, REVIEWING)
-FELLOW = Grant(None, REVIEW_PANEL)
+# Any person acting for a party may be asked to review, whatever their role: the assignment
+# names them. An auditor reads and writes nothing of its own, reviews included.
+SELF = Grant(STAFF, REVIEWER)
+ON_PANEL = Grant(STAFF, REVIEWING)
+FELLOW = Grant(STAFF, REVIEW_PANEL)
 FIGURES = (*anyone(PARTICIPANT), AUDITING)
 # What the programme's owner decides with, and its auditors check.
 DECIDING = (OWNING, AUDITING)
@@ -57,6 +58,7 @@ QUALITY_TYPES: dict[str, TypeRule] = {
     ),
     "Call": TypeRule(
         rows=(*anyone(CALL_OPENED), OWNING, COORDINATING, AUDITING),
+        columns={"stage": "status"},
         fields={
             **row_fields(
                 "id code programme kind title description themes criteria overallThreshold "

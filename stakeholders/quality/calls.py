@@ -200,6 +200,8 @@ async def add_lot(
         created_by=who(principal),
     )
     session.add(row)
+    # The call's version moves: its lots are part of what an applicant reads of it.
+    call.updated_at = calendar.now()
     await audited(session, principal, "addProcurementLot", row, None)
     return row
 

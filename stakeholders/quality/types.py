@@ -230,6 +230,7 @@ class Call(Node, Entity):
     call_id: strawberry.Private[int]
     programme_id: strawberry.Private[int]
     grid: strawberry.Private[list[dict[str, Any]]]
+    stage: strawberry.Private[str]
 
     @classmethod
     def from_row(cls, row: Any) -> Call:
@@ -253,6 +254,7 @@ class Call(Node, Entity):
             call_id=row.id,
             programme_id=row.programme_id,
             grid=list(row.criteria or []),
+            stage=str(row.status),
         )
 
     programme = to_one(Programme, ProgrammeByIdLoader, "programme_id", "The programme.")
