@@ -247,15 +247,15 @@ LOT_PUBLISHED = Relation(
     "lot_published", "published", lambda _: frozenset({True}), "once its call is open"
 )
 APPLICANT = Relation("applicant", "applicant_party_id", _subtree, "of the applicant party")
-REVIEWER = Relation("reviewer", "reviewer_sub", _person, "the reviewer themself")
+REVIEWER = Relation("reviewer", "reviewer_sub", _person, "who is its reviewer")
 REVIEWING = Relation(
-    "reviewing", "via_reviewer", _person, "a person assigned to review it", derived=True
+    "reviewing", "via_reviewer", _person, "who is assigned to review it", derived=True
 )
 REVIEW_PANEL = Relation(
     "review_panel",
     "via_panel",
     _person,
-    "a fellow reviewer of the same application",
+    "who reviews the same application",
     derived=True,
 )
 

@@ -119,6 +119,8 @@ QUALITY_VALUE_TYPES = frozenset(
     {
         # Parts of a call, a review and a decision, shown where their holder is.
         "Criterion",
+        # A session shows what a catalogue publishes of its cohort; the cohort keeps its rule.
+        "OfferSession",
         "CriterionScore",
         "ConsolidatedScore",
         "ReviewerIdentity",

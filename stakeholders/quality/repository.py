@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, selec
 from auth.principal import Principal
 from stakeholders.common.access import readable_select
 from stakeholders.db import table_of
+from stakeholders.delivery.models import Cohort
 from stakeholders.programmes.repository import RESPONSIBILITIES
 from stakeholders.quality import calendar
 from stakeholders.quality.enums import CallStatus
@@ -53,6 +54,7 @@ APPLICATIONS = table_of(Application)
 REVIEWS = table_of(Review)
 CONFLICTS = table_of(ReviewConflict)
 LABELS = table_of(Label)
+COHORTS = table_of(Cohort)
 
 
 def _reviewer_of_application(keys: frozenset[Any]) -> ColumnElement[bool]:
@@ -129,6 +131,18 @@ def call_status_sql(at: dt.datetime) -> ColumnElement[str]:
 
 
 def sessions_of_offer(_: Principal) -> Select[Any]:
-    """An offer's sessions: the links are shown wherever the offer is; each cohort then
-    through its own rule."""
-    return select(SESSIONS)
+    """An offer's sessions with their public facts (dates, place, mode, places), shown
+    wherever the offer is - a catalogue publishes them (LHEO's sessions) - while the cohort
+    itself, its enrolments and its people, stays behind the cohort's own rule."""
+    return select(
+        SESSIONS.c.offer_id,
+        COHORTS.c.id.label("cohort_id"),
+        COHORTS.c.code,
+        COHORTS.c.starts_on,
+        COHORTS.c.ends_on,
+        COHORTS.c.mode,
+        COHORTS.c.capacity,
+        COHORTS.c.status,
+        COHORTS.c.district_party_id,
+        SESSIONS.c.id,
+    ).join(COHORTS, COHORTS.c.id == SESSIONS.c.cohort_id)

@@ -7,12 +7,9 @@ from typing import Any
 
 import strawberry
 
-from stakeholders.common.enums import describe_enum
 from stakeholders.common.relay import After, Connection, First, Node, to_global_id
 from stakeholders.common.resolvers import Entity, Info, one, paged, register_node, to_one
 from stakeholders.delivery.enums import CohortMode
-from stakeholders.delivery.loaders import CohortByIdLoader
-from stakeholders.delivery.types import Cohort
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
 from stakeholders.programmes.loaders import (
@@ -24,6 +21,7 @@ from stakeholders.programmes.types import Agreement, Money, Programme
 from stakeholders.programmes.work_types import Responsibility
 from stakeholders.quality import calendar, scoring
 from stakeholders.quality import loaders as ld
+from stakeholders.quality import words as _words  # noqa: F401 - describes the enums
 from stakeholders.quality.enums import (
     ApplicationStatus,
     CallKind,
@@ -38,77 +36,12 @@ from stakeholders.quality.value_types import (
     ConsolidatedScore,
     Criterion,
     CriterionScore,
+    OfferSession,
     QualityFigures,
     ReviewerIdentity,
 )
 
 __all__ = ["Application", "Call", "Label", "ProcurementLot", "Review", "TrainingOffer"]
-
-describe_enum(
-    OfferStatus,
-    "Whether a training offer is in the public catalogue.",
-    {"DRAFT": "Being written by its operator.", "PUBLISHED": "In the public catalogue."},
-)
-describe_enum(
-    CallKind,
-    "What a call is for.",
-    {
-        "LABELLING": "Labelling trainings for three years (GEN's label).",
-        "INNOVATION": "Funding projects in the call's themes (a grant per accepted project).",
-        "PROCUREMENT": "Buying training places by lots (region, places, price per place).",
-    },
-)
-describe_enum(
-    CallStatus,
-    "Where a call stands; an open call closes by itself at its closing time.",
-    {
-        "DRAFT": "Being prepared by the programme's owner; not public.",
-        "OPEN": "Taking applications until its closing time.",
-        "CLOSED": "No longer taking or changing applications; under review.",
-        "DECIDED": "Every application decided.",
-    },
-)
-describe_enum(
-    Theme,
-    "The themes of an innovation call (GEN, 2021).",
-    {
-        "RECRUITMENT_AND_SELECTION": "Recruiting and selecting learners.",
-        "PEDAGOGICAL_ENGINEERING": "Pedagogical engineering.",
-        "SOCIO_PROFESSIONAL_SUPPORT": "Socio-professional support of learners.",
-        "PROFESSIONAL_INSERTION": "Getting learners into jobs.",
-    },
-)
-describe_enum(
-    ApplicationStatus,
-    "Where an application stands.",
-    {
-        "SUBMITTED": "Sent; may be edited or withdrawn until the call closes.",
-        "WITHDRAWN": "Withdrawn by its applicant before the call closed.",
-        "ACCEPTED": "Accepted by the programme's owner, with the motivation.",
-        "REJECTED": "Rejected, with the motivation.",
-    },
-)
-describe_enum(
-    ReviewStatus,
-    "Where a review stands.",
-    {"ASSIGNED": "Assigned; not scored yet.", "SUBMITTED": "Scored and submitted; final."},
-)
-describe_enum(
-    LabelStatus,
-    "A label's status today, from its dates and the owner's decisions.",
-    {
-        "ACTIVE": "In force.",
-        "SURVEILLANCE_DUE": "In force; its surveillance review (months 14 to 22) is due.",
-        "SUSPENDED": "Suspended by the owner, with the reason; not counted as labelled.",
-        "WITHDRAWN": "Withdrawn by the owner, with the reason; final.",
-        "EXPIRED": "Past its three years.",
-    },
-)
-describe_enum(
-    LotStatus,
-    "Whether a procurement lot is awarded.",
-    {"OPEN": "Not awarded yet.", "AWARDED": "Awarded to an operator."},
-)
 
 
 def _money(minor: int | None, currency: str) -> Money | None:
@@ -181,13 +114,10 @@ class TrainingOffer(Node, Entity):
     def budget(self) -> Money | None:
         return Money.of(self.budget_minor, self.price.currency)
 
-    @strawberry.field(description="The cohorts that run it (its sessions), as you may see them.")
-    async def sessions(self, info: Info) -> list[Cohort]:
-        links = await info.context.loaders.get(ld.SessionsByOfferLoader).load(self.offer_id)
-        cohorts = await info.context.loaders.get(CohortByIdLoader).load_many(
-            [link.cohort_id for link in links]
-        )
-        return [Cohort.from_row(c) for c in cohorts if c is not None]
+    @strawberry.field(description="The cohorts that run it (its sessions), as published.")
+    async def sessions(self, info: Info) -> list[OfferSession]:
+        rows = await info.context.loaders.get(ld.SessionsByOfferLoader).load(self.offer_id)
+        return [OfferSession.from_row(r) for r in rows]
 
     @strawberry.field(description="Its labels, oldest first.")
     async def labels(self, info: Info) -> list[Label]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import strawberry
 
 from stakeholders.common.resolvers import to_one
+from stakeholders.delivery.enums import CohortMode, CohortStatus
+from stakeholders.delivery.loaders import CohortByIdLoader
+from stakeholders.delivery.types import Cohort
 from stakeholders.parties.loaders import PartyByIdLoader
 from stakeholders.parties.types import Party
 from stakeholders.quality.figures import Figures
@@ -15,6 +19,7 @@ __all__ = [
     "ConsolidatedScore",
     "Criterion",
     "CriterionScore",
+    "OfferSession",
     "OperatorQuality",
     "QualityFigures",
     "ReviewerIdentity",
@@ -67,6 +72,34 @@ class ReviewerIdentity:
     party_pk: strawberry.Private[int]
 
     party = to_one(Party, PartyByIdLoader, "party_pk", "The party they review for.")
+
+
+@strawberry.type(description="A session of a training offer: a cohort that runs it, as published.")
+class OfferSession:
+    code: str = strawberry.field(description="The cohort's code.")
+    starts_on: dt.date = strawberry.field(description="First day.")
+    ends_on: dt.date = strawberry.field(description="Last day.")
+    mode: CohortMode = strawberry.field(description="In person, online or blended.")
+    capacity: int = strawberry.field(description="Places.")
+    status: CohortStatus = strawberry.field(description="Planned, open, running or ended.")
+    cohort_pk: strawberry.Private[int]
+    district_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Any) -> OfferSession:
+        return cls(
+            code=row.code,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            mode=CohortMode(row.mode),
+            capacity=row.capacity,
+            status=CohortStatus(row.status),
+            cohort_pk=row.cohort_id,
+            district_pk=row.district_party_id,
+        )
+
+    district = to_one(Party, PartyByIdLoader, "district_pk", "Where it takes place.")
+    cohort = to_one(Cohort, CohortByIdLoader, "cohort_pk", "The cohort itself, if you may see it.")
 
 
 def rate(numerator: int, denominator: int) -> float | None:
