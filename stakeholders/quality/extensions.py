@@ -10,7 +10,6 @@ from stakeholders.common.extending import add_field
 from stakeholders.common.relay import After, Connection, First
 from stakeholders.common.resolvers import Info, paged
 from stakeholders.programmes.types import Programme
-from stakeholders.quality import figures
 from stakeholders.quality import loaders as ld
 from stakeholders.quality.types import Call, TrainingOffer
 from stakeholders.quality.value_types import OperatorQuality, QualityFigures
@@ -32,12 +31,8 @@ async def training_offers(
 
 
 async def operator_quality(root: Programme, info: Info) -> list[OperatorQuality] | None:
-    loaders = info.context.loaders
-    rows = await loaders.rows(figures.by_operator(root.programme_id, loaders.dialect))
-    return [
-        OperatorQuality(figures=QualityFigures.of(figures.Figures.of(r)), operator_pk=r.key)
-        for r in rows
-    ]
+    found = await info.context.loaders.get(ld.OperatorFiguresLoader).load(root.programme_id)
+    return [OperatorQuality(figures=QualityFigures.of(f), operator_pk=op) for op, f in found]
 
 
 add_field(Programme, "calls", calls, description="Its calls you may see, oldest first.")

@@ -123,13 +123,17 @@ def by_lot(lot_ids: Sequence[int], dialect: str) -> Select[Any]:
     )
 
 
-def by_operator(programme_id: int, dialect: str) -> Select[Any]:
-    """Per operator of a programme, over all its cohorts there."""
+def by_operator(programme_ids: Sequence[int], dialect: str) -> Select[Any]:
+    """Per programme and operator, over all the operator's cohorts there."""
     return (
-        select(COHORTS.c.operator_party_id.label("key"), *_measures(dialect))
+        select(
+            COHORTS.c.programme_id.label("key"),
+            COHORTS.c.operator_party_id.label("operator"),
+            *_measures(dialect),
+        )
         .select_from(COHORTS)
         .join(ENROLMENTS, ENROLMENTS.c.cohort_id == COHORTS.c.id)
-        .where(COHORTS.c.programme_id == programme_id, _counted())
-        .group_by(COHORTS.c.operator_party_id)
-        .order_by(COHORTS.c.operator_party_id)
+        .where(COHORTS.c.programme_id.in_(list(programme_ids)), _counted())
+        .group_by(COHORTS.c.programme_id, COHORTS.c.operator_party_id)
+        .order_by(COHORTS.c.programme_id, COHORTS.c.operator_party_id)
     )

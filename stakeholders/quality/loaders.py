@@ -25,6 +25,7 @@ __all__ = [
     "OfferByIdLoader",
     "OfferFiguresLoader",
     "OffersByProgrammeLoader",
+    "OperatorFiguresLoader",
     "ReviewByIdLoader",
     "ReviewsByApplicationLoader",
     "SessionsByOfferLoader",
@@ -60,6 +61,21 @@ class _FiguresLoader(ByKey):
         stmt = type(self).query(sorted(set(keys)), self.loaders.dialect)
         found = {r.key: r for r in await self._rows(stmt)}
         return [figures.Figures.of(found.get(k)) for k in keys]
+
+
+class OperatorFiguresLoader(ByKey):
+    """Per programme, each operator's (operator id, figures), one GROUP BY for the batch."""
+
+    table = repo.OFFERS
+
+    async def batch_load_fn(  # type: ignore[override]
+        self, keys: Sequence[Any]
+    ) -> list[list[tuple[int, figures.Figures]]]:
+        stmt = figures.by_operator(sorted(set(keys)), self.loaders.dialect)
+        found: dict[Any, list[tuple[int, figures.Figures]]] = {}
+        for row in await self._rows(stmt):
+            found.setdefault(row.key, []).append((row.operator, figures.Figures.of(row)))
+        return [found.get(k, []) for k in keys]
 
 
 class OfferFiguresLoader(_FiguresLoader):

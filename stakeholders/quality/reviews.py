@@ -171,8 +171,14 @@ async def record_review(
     call = await session.get(Call, review.call_id)
     application = await session.get(Application, review.application_id)
     assert call is not None and application is not None
-    if effective(call) == CallStatus.DECIDED or application.status != ApplicationStatus.SUBMITTED:
+    if application.status != ApplicationStatus.SUBMITTED:
         raise Conflict("the application is decided or withdrawn", stored_version=review.version)
+    # Scores are of the application as it was closed: its applicant edits it until then.
+    if effective(call) != CallStatus.CLOSED:
+        raise Conflict(
+            f"the call is {effective(call)}: reviews are recorded once it is closed",
+            stored_version=review.version,
+        )
     before = snapshot(review)
     review.scores = _grades(call, scores)
     means = {str(g["criterion"]): float(str(g["score"])) for g in review.scores}
