@@ -18,8 +18,10 @@ __all__ = [
     "ACTOR",
     "ADDRESSEE",
     "ANY_ROW",
+    "APPLICANT",
     "ASSIGNEE",
     "AUTHOR",
+    "CALL_OPENED",
     "EMPLOYER",
     "ENROLLED_RESIDENT",
     "EVALUATOR",
@@ -27,6 +29,8 @@ __all__ = [
     "HIRED",
     "HOST",
     "ISSUER",
+    "LOT_PUBLISHED",
+    "OFFER_PUBLISHED",
     "OPERATOR",
     "OWN_PARTY",
     "PARTICIPANT",
@@ -36,6 +40,9 @@ __all__ = [
     "PUBLISHED",
     "RAISER",
     "RESIDENT",
+    "REVIEWER",
+    "REVIEWING",
+    "REVIEW_PANEL",
     "SAME_AS_ROW",
     "SPONSOR",
     "SUPERVISED",
@@ -219,6 +226,36 @@ HIRED = Relation(
     "via_employer",
     _subtree,
     "of a sponsor that hired the trainee",
+    derived=True,
+)
+
+
+def _person(p: Principal) -> Keys:
+    return frozenset({p.sub}) if p.sub is not None else frozenset()
+
+
+# Quality: what is public once published, the applicant's own, and the reviewer's own - a
+# reviewer is a person (the token's sub), not a party: two colleagues review apart.
+OFFER_PUBLISHED = Relation(
+    "offer_published", "status", lambda _: frozenset({"PUBLISHED"}), "once published"
+)
+# A call's stage as its owner set it (its status also depends on the clock).
+CALL_OPENED = Relation(
+    "call_opened", "stage", lambda _: frozenset({"OPEN", "CLOSED", "DECIDED"}), "once opened"
+)
+LOT_PUBLISHED = Relation(
+    "lot_published", "published", lambda _: frozenset({True}), "once its call is open"
+)
+APPLICANT = Relation("applicant", "applicant_party_id", _subtree, "of the applicant party")
+REVIEWER = Relation("reviewer", "reviewer_sub", _person, "who is its reviewer")
+REVIEWING = Relation(
+    "reviewing", "via_reviewer", _person, "who is assigned to review it", derived=True
+)
+REVIEW_PANEL = Relation(
+    "review_panel",
+    "via_panel",
+    _person,
+    "who reviews the same application",
     derived=True,
 )
 

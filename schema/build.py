@@ -27,6 +27,7 @@ from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
 from stakeholders.programmes.schema import ProgrammeMutation, ProgrammeQuery
 from stakeholders.programmes.work_schema import WorkMutation, WorkQuery
+from stakeholders.quality.schema import QualityMutation, QualityQuery
 
 __all__ = ["FEDERATION_VERSION", "AccordSchema", "build_schema"]
 
@@ -43,6 +44,7 @@ class Query(
     OutcomeQuery,
     FundingQuery,
     SponsorQuery,
+    QualityQuery,
     AuditQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when you may not see it.")
@@ -64,6 +66,7 @@ class Mutation(
     OutcomeMutation,
     FundingMutation,
     SponsorMutation,
+    QualityMutation,
 ):
     pass
 

@@ -62,6 +62,7 @@ from stakeholders.programmes.repository import programme_reach
 from stakeholders.programmes.types import Agreement, Programme
 from stakeholders.programmes.work_types import Escalation, ProgressUpdate, Responsibility
 from tests import delivery_factories as df
+from tests.access_quality import quality_rows
 from tests.factories import (
     add_participant,
     add_update,
@@ -229,6 +230,7 @@ async def _seed(session, client_for) -> Seed:
         raised.append(answer["data"]["raiseEscalation"]["escalation"]["id"])
     rows = await _core_rows(session, world, draft, agreement, escalation, raised)
     rows += await _delivery_rows(session, world, client_for)
+    rows += [_row(*found) for found in await quality_rows(session, world, client_for)]
     parties = (await session.execute(select(PartyModel.code, PartyModel.id))).all()
     return Seed(rows, world.programme.id, draft.id, {code: pk for code, pk in parties})
 
@@ -990,9 +992,11 @@ def _check_scoping(seed: Seed, seen) -> None:
     programme, draft = seed.programme_id, seed.draft_id
     draft_row = next(r for r in rows if r.type_name == "Programme" and r.stored["id"] == draft)
     # an auditor of an unrelated ministry supervises nothing here: no person, no enrolment,
-    # no event, no draft, no delivery or money row at all (published fees are public)
+    # no event, no draft, no delivery or money row at all (published fees, the catalogue,
+    # opened calls, labels and lots are public)
+    public = ("Party", "Programme", "FeeSchedule", "TrainingOffer", "Call", "Label")
     for type_name in policy.TYPES:
-        if type_name not in ("Party", "Programme", "FeeSchedule"):
+        if type_name not in (*public, "ProcurementLot"):
             assert visible("FOREIGN-MIN", "auditor", type_name) == 0, type_name
     assert seen[("FOREIGN-MIN", "auditor")][draft_row.global_id] == {"absent"}
     assert outcome("FOREIGN-MIN", "auditor", "Programme", "budget") == {"forbidden"}

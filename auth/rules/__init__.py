@@ -16,6 +16,12 @@ from auth.rules.funding import (
 )
 from auth.rules.lifecycle import ALWAYS, OPEN_IN
 from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
+from auth.rules.quality import (
+    QUALITY_FIELDS,
+    QUALITY_MUTATIONS,
+    QUALITY_TYPES,
+    QUALITY_VALUE_TYPES,
+)
 
 __all__ = ["ALWAYS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
 
@@ -43,12 +49,20 @@ def _extend(types: dict[str, TypeRule], *added: dict[str, dict[str, FieldRule]])
             )
 
 
-TYPES: dict[str, TypeRule] = _merge(CORE_TYPES, DELIVERY_TYPES, OUTCOME_TYPES, FUNDING_TYPES)
-_extend(TYPES, FUNDING_FIELDS)
-MUTATIONS: dict[str, MutationRule] = _merge(
-    CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS, FUNDING_MUTATIONS
+TYPES: dict[str, TypeRule] = _merge(
+    CORE_TYPES, DELIVERY_TYPES, OUTCOME_TYPES, FUNDING_TYPES, QUALITY_TYPES
 )
-VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES | OUTCOME_VALUE_TYPES | FUNDING_VALUE_TYPES
+_extend(TYPES, FUNDING_FIELDS, QUALITY_FIELDS)
+MUTATIONS: dict[str, MutationRule] = _merge(
+    CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS, FUNDING_MUTATIONS, QUALITY_MUTATIONS
+)
+VALUE_TYPES = (
+    CORE_VALUE_TYPES
+    | DELIVERY_VALUE_TYPES
+    | OUTCOME_VALUE_TYPES
+    | FUNDING_VALUE_TYPES
+    | QUALITY_VALUE_TYPES
+)
 
 _unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)
 assert not _unknown, f"the lifecycle names actions that do not exist: {_unknown}"

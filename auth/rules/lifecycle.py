@@ -28,8 +28,16 @@ SETTING_UP = frozenset(
         "recordCommitment",
         "recordDisbursement",
         "acknowledgeDisbursement",
+        # The catalogue and the calls are prepared before the programme starts.
+        "createTrainingOffer",
+        "updateTrainingOffer",
+        "publishTrainingOffer",
+        "createCall",
+        "addProcurementLot",
     }
 )
+# A label lives its three years whatever becomes of the programme that granted it.
+LABELS = frozenset({"renewLabel", "suspendLabel", "reinstateLabel", "withdrawLabel"})
 # A closed programme still settles what it owes for the training it gave.
 SETTLING = frozenset(
     {
@@ -57,6 +65,7 @@ AFTER_TRAINING = (
         }
     )
     | SETTLING
+    | LABELS
 )
 
 # Actions that create the programme itself, or that no programme's state can stop.

@@ -3,7 +3,7 @@ and what is left are computed from the entitlements, never stored twice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,10 +18,16 @@ from stakeholders.programmes.models import Programme
 from stakeholders.validation import check_code, check_text
 from stakeholders.writes import audited, check_version, get_for_update
 
-__all__ = ["approved", "charge", "set_budget_line"]
+__all__ = ["OTHER_CHARGES", "approved", "charge", "set_budget_line", "within_envelope"]
 
 E = Entitlement
 COMMITTED = [EntitlementStatus.APPROVED, EntitlementStatus.PAID]
+
+# Money of a programme committed outside entitlements (a later area's grants and awarded
+# lots): each later area registers what it has charged, in the programme or on one line, so
+# that the envelope counts it without this area knowing that area.
+Charged = Callable[[AsyncSession, int, int | None], Awaitable[int]]
+OTHER_CHARGES: list[Charged] = []
 
 
 async def approved(session: AsyncSession, programme_id: int, line_id: int | None = None) -> int:
@@ -30,7 +36,8 @@ async def approved(session: AsyncSession, programme_id: int, line_id: int | None
     if line_id is not None:
         where.append(E.budget_line_id == line_id)
     total = await session.scalar(select(func.coalesce(func.sum(E.amount_minor), 0)).where(*where))
-    return int(total or 0)
+    others = [await charged(session, programme_id, line_id) for charged in OTHER_CHARGES]
+    return int(total or 0) + sum(others)
 
 
 def _exceeded(what: str, left: int, asked: int, currency: str) -> Conflict:
@@ -46,13 +53,21 @@ async def charge(
 ) -> int | None:
     """Check that approving entitlements `ids` stays within the envelope and, when a line is
     named, within that line; the id of the line to charge them to."""
-    programme = await get_for_update(session, Programme, programme_id)
     asked = int(
         await session.scalar(
             select(func.coalesce(func.sum(E.amount_minor), 0)).where(E.id.in_(list(ids)))
         )
         or 0
     )
+    return await within_envelope(session, programme_id, asked, line_code)
+
+
+async def within_envelope(
+    session: AsyncSession, programme_id: int, asked: int, line_code: str | None
+) -> int | None:
+    """Check that committing `asked` more stays within the envelope and, when a line is
+    named, within that line (CONFLICT ENVELOPE_EXCEEDED); the id of the line charged."""
+    programme = await get_for_update(session, Programme, programme_id)
     if programme.budget_minor is not None:
         left = programme.budget_minor - await approved(session, programme_id)
         if asked > left:
