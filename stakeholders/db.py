@@ -6,10 +6,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData, Table
+from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, Table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Base",
     "JSONDocument",
     "UTCDateTime",
+    "Versioned",
     "enum_column",
     "table_of",
     "utcnow",
@@ -77,3 +78,15 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Versioned:
+    """A row that changes: its version refuses a stale update (no lost update), and says
+    when it last changed."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

@@ -30,6 +30,8 @@ from stakeholders.writes import get_for_update
 __all__ = ["node_mutation"]
 
 Service = Callable[..., Awaitable[Any]]
+# Turns a mutation's input into the service's arguments (codes to ids, inputs to specs).
+Arguments = Callable[[Info, Any], Awaitable[dict[str, Any]]]
 
 
 def node_mutation(
@@ -45,6 +47,7 @@ def node_mutation(
     lock: type | None = None,
     facts: Callable[[Any], Any] | None = None,
     idempotent: type | None = None,
+    args: Arguments | None = None,
 ) -> Any:
     """A mutation field running `service` on the node `input.<id_field>` names.
 
@@ -53,7 +56,8 @@ def node_mutation(
     key as `<node>_id` (or, with `lock`, its row locked for update as `<node>`) and every other
     input field under its own name. The policy tests the node's row, or `facts(row)`.
     With `idempotent` (the model the service returns), a money mutation: its input's
-    `idempotency_key` runs it once (stakeholders.idempotency).
+    `idempotency_key` runs it once (stakeholders.idempotency). With `args`, the service
+    gets what `args(info, input)` makes of the input instead of its fields as they are.
     """
     answer, built = _payload_field(payload)
     type_name = node or built.__strawberry_definition__.name
@@ -64,7 +68,10 @@ def node_mutation(
     async def resolve(info: Info, input: Any) -> Any:
         ctx = info.context
         signed_in(ctx, action)
-        values = {field: getattr(input, field) for field in others}
+        if args is not None:
+            values = await args(info, input)
+        else:
+            values = {field: getattr(input, field) for field in others}
 
         async def change(pk: int) -> Any:
             key: Any = pk if lock is None else await get_for_update(ctx.session, lock, pk)

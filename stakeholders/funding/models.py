@@ -5,7 +5,6 @@ Balances and totals are computed from the rows, never stored twice."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -17,9 +16,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from stakeholders.db import Base, JSONDocument, UTCDateTime, enum_column, utcnow
+from stakeholders.db import Base, JSONDocument, UTCDateTime, Versioned, enum_column, utcnow
 from stakeholders.funding.enums import (
     BatchStatus,
     ClaimStatus,
@@ -45,18 +44,7 @@ __all__ = [
 ]
 
 
-class _Versioned:
-    """A row that changes: its version refuses a stale update (no lost update)."""
-
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
-
-
-class FundingRule(_Versioned, Base):
+class FundingRule(Versioned, Base):
     """A programme's subsidy rule, set by its owner: who an evaluation subsidy goes to, which
     audiences earn it, and the training subsidy per completed enrolment."""
 
@@ -95,7 +83,7 @@ class FeeSchedule(Base):
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Entitlement(_Versioned, Base):
+class Entitlement(Versioned, Base):
     """Money a rule grants for what a trainee achieved, from accrual to payment."""
 
     __tablename__ = "entitlements"
@@ -149,7 +137,7 @@ class SubsidyDecision(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReimbursementClaim(_Versioned, Base):
+class ReimbursementClaim(Versioned, Base):
     """An institution's claim for the subsidies it advanced: verified by the bureau of its
     cohorts, decided by the programme's owner, then paid; each step by another person."""
 
@@ -189,7 +177,7 @@ class ClaimLine(Base):
     rejection_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class PaymentBatch(_Versioned, Base):
+class PaymentBatch(Versioned, Base):
     """Evaluation subsidies owed to persons, paid together by the programme's owner."""
 
     __tablename__ = "payment_batches"
@@ -212,7 +200,7 @@ class PaymentBatch(_Versioned, Base):
     paid_minor: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class Commitment(_Versioned, Base):
+class Commitment(Versioned, Base):
     """Money a sponsor commits to a programme under an agreement it is party to (CDG's
     financing of JobInTech, a bank's sponsorship). What it disbursed and what is left are
     computed from its disbursements."""
@@ -231,7 +219,7 @@ class Commitment(_Versioned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Disbursement(_Versioned, Base):
+class Disbursement(Versioned, Base):
     """A tranche a sponsor paid against its commitment; the owner acknowledges receipt."""
 
     __tablename__ = "disbursements"
@@ -252,7 +240,7 @@ class Disbursement(_Versioned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class BudgetLine(_Versioned, Base):
+class BudgetLine(Versioned, Base):
     """A part of a programme's envelope (GEN's EUR 90M in four projects): what is approved
     against it never exceeds it, and the lines together never exceed the envelope."""
 

@@ -18,9 +18,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from stakeholders.db import Base, JSONDocument, UTCDateTime, enum_column, utcnow
+from stakeholders.db import Base, JSONDocument, UTCDateTime, Versioned, enum_column, utcnow
 from stakeholders.delivery.enums import CohortMode
 from stakeholders.quality.enums import (
     ApplicationStatus,
@@ -43,16 +43,7 @@ __all__ = [
 ]
 
 
-class _Versioned:
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
-
-
-class TrainingOffer(_Versioned, Base):
+class TrainingOffer(Versioned, Base):
     """An operator's training as a catalogue item (LHEO's formation), run by its sessions."""
 
     __tablename__ = "training_offers"
@@ -106,7 +97,7 @@ class OfferSession(Base):
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Call(_Versioned, Base):
+class Call(Versioned, Base):
     """A call for labelling, for projects or for a procurement, with its scoring grid."""
 
     __tablename__ = "calls"
@@ -138,7 +129,7 @@ class Call(_Versioned, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ProcurementLot(_Versioned, Base):
+class ProcurementLot(Versioned, Base):
     """A lot of a procurement call: places in a region at a price, awarded to one operator."""
 
     __tablename__ = "procurement_lots"
@@ -167,7 +158,7 @@ class ProcurementLot(_Versioned, Base):
     created_by: Mapped[str] = mapped_column(String(255))
 
 
-class Application(_Versioned, Base):
+class Application(Versioned, Base):
     """An operator's answer to a call: an offer to label, a project, or a bid for a lot."""
 
     __tablename__ = "applications"
@@ -200,7 +191,7 @@ class Application(_Versioned, Base):
     budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"))
 
 
-class Review(_Versioned, Base):
+class Review(Versioned, Base):
     """One independent reviewer's scores of one application."""
 
     __tablename__ = "reviews"
@@ -236,7 +227,7 @@ class ReviewConflict(Base):
     declared_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Label(_Versioned, Base):
+class Label(Versioned, Base):
     """A three-year label on one training offer, granted by an accepted application."""
 
     __tablename__ = "labels"

@@ -10,9 +10,7 @@ from stakeholders.common.mutations import Facts, run_mutation, stored_version
 from stakeholders.common.relay import After, Connection, First, expect_global_id
 from stakeholders.common.resolvers import Info
 from stakeholders.declared import node_mutation
-from stakeholders.errors import BadInput
-from stakeholders.idempotency import once_for
-from stakeholders.parties.schema import optional_party_id, own_or_named_party, party_id_by_code
+from stakeholders.parties.schema import own_or_named_party, party_id_by_code
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
     ProgrammeCode,
@@ -20,7 +18,7 @@ from stakeholders.programmes.schema import (
     programme_page,
     programme_target,
 )
-from stakeholders.quality import applications, calls, decisions, labels, offers, reviews
+from stakeholders.quality import applications, arguments, calls, decisions, labels, offers, reviews
 from stakeholders.quality import extensions as _extensions  # noqa: F401 - adds quality's fields
 from stakeholders.quality import repository as repo
 from stakeholders.quality.calendar import today
@@ -39,8 +37,6 @@ from stakeholders.quality.inputs import (
     LabelStandingInput,
     LotPayload,
     NodeVersionInput,
-    OfferTextInput,
-    ProposalInput,
     RecordReviewInput,
     RenewLabelInput,
     ReviewPayload,
@@ -50,11 +46,7 @@ from stakeholders.quality.inputs import (
     UpdateTrainingOfferInput,
 )
 from stakeholders.quality.loaders import (
-    ApplicationByIdLoader,
     CallByIdLoader,
-    LabelByIdLoader,
-    LotByIdLoader,
-    OfferByIdLoader,
 )
 from stakeholders.quality.models import Application as ApplicationModel
 from stakeholders.quality.models import Call as CallModel
@@ -66,8 +58,6 @@ from stakeholders.quality.types import (
     Application,
     Call,
     Label,
-    ProcurementLot,
-    Review,
     TrainingOffer,
 )
 from stakeholders.writes import get_for_update
@@ -129,42 +119,6 @@ class QualityQuery:
         )
 
 
-async def _offer_text(info: Info, data: OfferTextInput) -> offers.OfferText:
-    if data.price.currency != data.budget.currency:
-        raise BadInput("price and budget are in the same currency", field="budget")
-    return offers.OfferText(
-        code=data.code,
-        title=data.title,
-        objective=data.objective,
-        content=data.content,
-        duration_hours=data.duration_hours,
-        mode=data.mode,
-        places=data.places,
-        price_minor=data.price.amount_minor,
-        budget_minor=data.budget.amount_minor,
-        currency=data.price.currency,
-        entry_level=data.entry_level,
-        audiences=list(data.audiences),
-        district_party_id=await optional_party_id(info, data.district_code, "districtCode"),
-        formacode=list(data.formacode),
-        rome=list(data.rome),
-        certification=data.certification,
-        contact=data.contact,
-    )
-
-
-def _proposal(data: ProposalInput) -> applications.Proposal:
-    amount = data.amount
-    return applications.Proposal(
-        title=data.title,
-        summary=data.summary,
-        themes=list(data.themes),
-        amount_minor=amount.amount_minor if amount is not None else None,
-        currency=amount.currency if amount is not None else None,
-        priorities=list(data.priorities),
-    )
-
-
 async def _locked(
     info: Info,
     action: str,
@@ -201,7 +155,7 @@ class QualityMutation:
         ctx = info.context
         operator = await own_or_named_party(info, input.operator_code, "operatorCode")
         pk, row = await programme_by_id(info, input.programme_id, "programmeId")
-        text = await _offer_text(info, input.text)
+        text = await arguments.offer_text(info, input.text)
 
         async def work() -> Any:
             programme = await get_for_update(ctx.session, ProgrammeModel, pk)
@@ -217,34 +171,16 @@ class QualityMutation:
         offer = await run_mutation(ctx, "createTrainingOffer", facts, work)
         return TrainingOfferPayload(training_offer=TrainingOffer.from_row(offer))
 
-    @strawberry.mutation(description="Rewrite a training offer of your operator.")
-    async def update_training_offer(
-        self,
-        info: Info,
-        input: Annotated[
-            UpdateTrainingOfferInput,
-            strawberry.argument(description="The offer, its version, text."),
-        ],
-    ) -> TrainingOfferPayload | None:
-        ctx = info.context
-        text = await _offer_text(info, input.text)
-
-        def change(offer: OfferModel) -> Any:
-            return offers.update_offer(
-                ctx.session, ctx.principal, training_offer=offer, version=input.version, text=text
-            )
-
-        offer = await _locked(
-            info,
-            "updateTrainingOffer",
-            input.id,
-            "TrainingOffer",
-            OfferByIdLoader,
-            OfferModel,
-            change,
-        )
-        return TrainingOfferPayload(training_offer=TrainingOffer.from_row(offer))
-
+    update_training_offer = node_mutation(
+        "updateTrainingOffer",
+        "Rewrite a training offer of your operator.",
+        UpdateTrainingOfferInput,
+        "The offer, its version and its text.",
+        offers.update_offer,
+        TrainingOfferPayload,
+        lock=OfferModel,
+        args=arguments.with_text,
+    )
     publish_training_offer = node_mutation(
         "publishTrainingOffer",
         "Publish a training offer of your operator to the public catalogue.",
@@ -255,30 +191,16 @@ class QualityMutation:
         lock=OfferModel,
     )
 
-    @strawberry.mutation(description="Name a cohort of yours as a session of your offer.")
-    async def add_offer_session(
-        self,
-        info: Info,
-        input: Annotated[
-            AddOfferSessionInput, strawberry.argument(description="The offer, version, cohort.")
-        ],
-    ) -> TrainingOfferPayload | None:
-        ctx = info.context
-        cohort = expect_global_id(input.cohort_id, "Cohort", field="cohortId")
-
-        def change(offer: OfferModel) -> Any:
-            return offers.add_offer_session(
-                ctx.session,
-                ctx.principal,
-                training_offer=offer,
-                version=input.version,
-                cohort_id=cohort,
-            )
-
-        offer = await _locked(
-            info, "addOfferSession", input.id, "TrainingOffer", OfferByIdLoader, OfferModel, change
-        )
-        return TrainingOfferPayload(training_offer=TrainingOffer.from_row(offer))
+    add_offer_session = node_mutation(
+        "addOfferSession",
+        "Name a cohort of yours as a session of your offer.",
+        AddOfferSessionInput,
+        "The offer, its version and the cohort.",
+        offers.add_offer_session,
+        TrainingOfferPayload,
+        lock=OfferModel,
+        args=arguments.session_args,
+    )
 
     @strawberry.mutation(description="Draft a call of a programme your party owns.")
     async def create_call(
@@ -333,61 +255,28 @@ class QualityMutation:
         lock=CallModel,
     )
 
-    @strawberry.mutation(description="Add a lot to a draft procurement call your party owns.")
-    async def add_procurement_lot(
-        self,
-        info: Info,
-        input: Annotated[AddProcurementLotInput, strawberry.argument(description="The lot.")],
-    ) -> LotPayload | None:
-        ctx = info.context
-        lot = calls.LotText(
-            code=input.code,
-            title=input.title,
-            region_party_id=await party_id_by_code(info, input.region_code, "regionCode"),
-            places=input.places,
-            price_per_place_minor=input.price_per_place.amount_minor,
-            currency=input.price_per_place.currency,
-        )
-
-        def change(call: CallModel) -> Any:
-            return calls.add_lot(
-                ctx.session, ctx.principal, call=call, version=input.version, lot=lot
-            )
-
-        row = await _locked(
-            info, "addProcurementLot", input.id, "Call", CallByIdLoader, CallModel, change
-        )
-        return LotPayload(procurement_lot=ProcurementLot.from_row(row))
-
-    @strawberry.mutation(description="Award a lot of a closed procurement call to an operator.")
-    async def award_lot(
-        self,
-        info: Info,
-        input: Annotated[AwardLotInput, strawberry.argument(description="The lot, the operator.")],
-    ) -> LotPayload | None:
-        ctx = info.context
-        operator = await party_id_by_code(info, input.operator_code, "operatorCode")
-
-        async def change(lot: LotModel) -> Any:
-            return await once_for(
-                ctx,
-                "awardLot",
-                input,
-                LotModel,
-                lambda: calls.award_lot(
-                    ctx.session,
-                    ctx.principal,
-                    procurement_lot=lot,
-                    version=input.version,
-                    operator_party_id=operator,
-                    budget_line_code=input.budget_line_code,
-                ),
-            )
-
-        row = await _locked(
-            info, "awardLot", input.id, "ProcurementLot", LotByIdLoader, LotModel, change
-        )
-        return LotPayload(procurement_lot=ProcurementLot.from_row(row))
+    add_procurement_lot = node_mutation(
+        "addProcurementLot",
+        "Add a lot to a draft procurement call your party owns.",
+        AddProcurementLotInput,
+        "The call, its version and the lot.",
+        calls.add_lot,
+        LotPayload,
+        node="Call",
+        lock=CallModel,
+        args=arguments.lot_args,
+    )
+    award_lot = node_mutation(
+        "awardLot",
+        "Award a lot of a closed procurement call to an operator.",
+        AwardLotInput,
+        "The lot, its version, the operator and your idempotency key.",
+        calls.award_lot,
+        LotPayload,
+        lock=LotModel,
+        idempotent=LotModel,
+        args=arguments.award_args,
+    )
 
     @strawberry.mutation(description="Apply to an open call, for your party.")
     async def submit_application(
@@ -409,7 +298,7 @@ class QualityMutation:
             if input.lot_id is not None
             else None
         )
-        proposal = _proposal(input.proposal)
+        proposal = arguments.proposal(input.proposal)
 
         def change(call: CallModel) -> Any:
             return applications.submit_application(
@@ -434,35 +323,16 @@ class QualityMutation:
         )
         return ApplicationPayload(application=Application.from_row(row))
 
-    @strawberry.mutation(description="Rewrite your application while its call is open.")
-    async def update_application(
-        self,
-        info: Info,
-        input: Annotated[UpdateApplicationInput, strawberry.argument(description="What, now.")],
-    ) -> ApplicationPayload | None:
-        ctx = info.context
-        proposal = _proposal(input.proposal)
-
-        def change(application: ApplicationModel) -> Any:
-            return applications.update_application(
-                ctx.session,
-                ctx.principal,
-                application=application,
-                version=input.version,
-                proposal=proposal,
-            )
-
-        row = await _locked(
-            info,
-            "updateApplication",
-            input.id,
-            "Application",
-            ApplicationByIdLoader,
-            ApplicationModel,
-            change,
-        )
-        return ApplicationPayload(application=Application.from_row(row))
-
+    update_application = node_mutation(
+        "updateApplication",
+        "Rewrite your application while its call is open.",
+        UpdateApplicationInput,
+        "The application, its version and what it proposes now.",
+        applications.update_application,
+        ApplicationPayload,
+        lock=ApplicationModel,
+        args=arguments.proposal_args,
+    )
     withdraw_application = node_mutation(
         "withdrawApplication",
         "Withdraw your application while its call is open.",
@@ -503,35 +373,17 @@ class QualityMutation:
         )
         return CallPayload(call=Call.from_row(row))
 
-    @strawberry.mutation(description="Ask a person with no tie to the applicant to review it.")
-    async def assign_reviewer(
-        self,
-        info: Info,
-        input: Annotated[AssignReviewerInput, strawberry.argument(description="Who reviews.")],
-    ) -> ReviewPayload | None:
-        ctx = info.context
-        party = await party_id_by_code(info, input.reviewer_party_code, "reviewerPartyCode")
-
-        def change(application: ApplicationModel) -> Any:
-            return reviews.assign_reviewer(
-                ctx.session,
-                ctx.principal,
-                application=application,
-                reviewer_sub=input.reviewer_sub,
-                reviewer_party_id=party,
-            )
-
-        row = await _locked(
-            info,
-            "assignReviewer",
-            input.id,
-            "Application",
-            ApplicationByIdLoader,
-            ApplicationModel,
-            change,
-        )
-        return ReviewPayload(review=Review.from_row(row))
-
+    assign_reviewer = node_mutation(
+        "assignReviewer",
+        "Ask a person with no tie to the applicant to review it.",
+        AssignReviewerInput,
+        "The application and who reviews it.",
+        reviews.assign_reviewer,
+        ReviewPayload,
+        node="Application",
+        lock=ApplicationModel,
+        args=arguments.reviewer_args,
+    )
     record_review = node_mutation(
         "recordReview",
         "Submit your scores of an application you were asked to review.",
@@ -552,28 +404,16 @@ class QualityMutation:
         idempotent=ApplicationModel,
     )
 
-    @strawberry.mutation(description="Renew a label in force through a new accepted application.")
-    async def renew_label(
-        self,
-        info: Info,
-        input: Annotated[RenewLabelInput, strawberry.argument(description="Label, application.")],
-    ) -> LabelPayload | None:
-        ctx = info.context
-        application = expect_global_id(input.application_id, "Application", field="applicationId")
-
-        def change(label: LabelModel) -> Any:
-            return labels.renew_label(
-                ctx.session,
-                ctx.principal,
-                label=label,
-                version=input.version,
-                application_id=application,
-            )
-
-        row = await _locked(
-            info, "renewLabel", input.id, "Label", LabelByIdLoader, LabelModel, change
-        )
-        return LabelPayload(label=Label.from_row(await _with_status(ctx, row)))
+    renew_label = node_mutation(
+        "renewLabel",
+        "Renew a label in force through a new accepted application.",
+        RenewLabelInput,
+        "The label, its version and the accepted application for the same offer.",
+        labels.renew_label,
+        LabelPayload,
+        lock=LabelModel,
+        args=arguments.renewal_args,
+    )
 
     suspend_label = node_mutation(
         "suspendLabel",
@@ -602,11 +442,3 @@ class QualityMutation:
         LabelPayload,
         lock=LabelModel,
     )
-
-
-async def _with_status(ctx: Any, label: LabelModel) -> Any:
-    """The label as its readers see it: with its surveillance's status beside it."""
-    rows = await ctx.loaders.rows(
-        repo.readable_labels(ctx.principal).where(repo.LABELS.c.id == label.id)
-    )
-    return rows[0] if rows else label
