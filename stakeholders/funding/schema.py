@@ -63,6 +63,7 @@ from stakeholders.programmes.schema import (
     ProgrammePayload,
     programme_by_id,
     programme_id_by_code,
+    programme_list,
     programme_page,
     programme_target,
 )
@@ -83,14 +84,12 @@ ClaimStatuses = Annotated[
 
 @strawberry.type
 class FundingQuery:
-    @strawberry.field(description="Published evaluation fees, public, in id order.")
-    async def fee_schedules(
-        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
-    ) -> Connection[FeeSchedule] | None:
-        readable = repo.readable_fee_schedules(info.context.principal)
-        return await programme_page(
-            info, readable, repo.FEE_SCHEDULES, FeeSchedule.from_row, first, after, programme
-        )
+    fee_schedules = programme_list(
+        "Published evaluation fees, public, in id order.",
+        FeeSchedule,
+        repo.readable_fee_schedules,
+        repo.FEE_SCHEDULES,
+    )
 
     @strawberry.field(description="Entitlements you may see, in id order.")
     async def entitlements(
@@ -135,14 +134,12 @@ class FundingQuery:
             found = await anomalies.findings(info.context.session, sources, programme_id)
         return [FundingAnomaly.of(f) for f in found]
 
-    @strawberry.field(description="Payment batches you may see, in id order.")
-    async def payment_batches(
-        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
-    ) -> Connection[PaymentBatch] | None:
-        readable = repo.readable_batches(info.context.principal)
-        return await programme_page(
-            info, readable, repo.BATCHES, PaymentBatch.from_row, first, after, programme
-        )
+    payment_batches = programme_list(
+        "Payment batches you may see, in id order.",
+        PaymentBatch,
+        repo.readable_batches,
+        repo.BATCHES,
+    )
 
 
 def _ids(values: list[strawberry.ID], field: str) -> list[int]:

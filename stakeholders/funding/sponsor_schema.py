@@ -9,9 +9,6 @@ import strawberry
 
 from stakeholders.common.mutations import Facts, run_mutation
 from stakeholders.common.relay import (
-    After,
-    Connection,
-    First,
     expect_global_id,
 )
 from stakeholders.common.resolvers import Info
@@ -27,7 +24,7 @@ from stakeholders.idempotency import once_for
 from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes.loaders import AgreementByIdLoader
 from stakeholders.programmes.models import Agreement as AgreementModel
-from stakeholders.programmes.schema import MoneyInput, ProgrammeCode, programme_page
+from stakeholders.programmes.schema import MoneyInput, programme_list
 from stakeholders.writes import get_for_update
 
 __all__ = ["SponsorMutation", "SponsorQuery"]
@@ -78,14 +75,12 @@ class DisbursementPayload:
 
 @strawberry.type
 class SponsorQuery:
-    @strawberry.field(description="Sponsors' commitments you may see, in id order.")
-    async def commitments(
-        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
-    ) -> Connection[Commitment] | None:
-        readable = repo.readable_commitments(info.context.principal)
-        return await programme_page(
-            info, readable, repo.COMMITMENTS, Commitment.from_row, first, after, programme
-        )
+    commitments = programme_list(
+        "Sponsors' commitments you may see, in id order.",
+        Commitment,
+        repo.readable_commitments,
+        repo.COMMITMENTS,
+    )
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from sqlalchemy import Row, Select, Table
 
+from auth.principal import Principal
 from stakeholders.common.loading import fetch_page
 from stakeholders.common.mutations import Facts, run_mutation, stored_version
 from stakeholders.common.relay import (
@@ -89,6 +90,25 @@ async def programme_page(
     request = page_request(first, after, info.context.max_page_size)
     page = await fetch_page(info.context.loaders, stmt, table, request)
     return to_connection(page, convert)
+
+
+def programme_list(
+    description: str,
+    node: Any,
+    readable: Callable[[Principal], Select[Any]],
+    table: Table,
+) -> Any:
+    """A root list field of `node`s whose rows carry their programme: those the caller may
+    read, in id order, optionally under one programme (the common root list, declared)."""
+
+    async def resolve(
+        info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
+    ) -> Any:
+        stmt = readable(info.context.principal)
+        return await programme_page(info, stmt, table, node.from_row, first, after, programme)
+
+    resolve.__annotations__["return"] = Connection[node] | None  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, description=description)
 
 
 @strawberry.type

@@ -15,6 +15,7 @@ from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
     ProgrammeCode,
     programme_by_id,
+    programme_list,
     programme_page,
     programme_target,
 )
@@ -91,32 +92,24 @@ class QualityQuery:
             info, readable, repo.OFFERS, TrainingOffer.from_row, first, after, programme
         )
 
-    @strawberry.field(description="Calls you may see (the public: opened ones), in id order.")
-    async def calls(
-        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
-    ) -> Connection[Call] | None:
-        readable = repo.readable_calls(info.context.principal)
-        return await programme_page(
-            info, readable, repo.CALLS, Call.from_row, first, after, programme
-        )
-
-    @strawberry.field(description="Applications you may see, in id order.")
-    async def applications(
-        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
-    ) -> Connection[Application] | None:
-        readable = repo.readable_applications(info.context.principal)
-        return await programme_page(
-            info, readable, repo.APPLICATIONS, Application.from_row, first, after, programme
-        )
-
-    @strawberry.field(description="Labels (public), in id order; statuses as of today.")
-    async def labels(
-        self, info: Info, first: First = None, after: After = None, programme: ProgrammeCode = None
-    ) -> Connection[Label] | None:
-        readable = repo.readable_labels(info.context.principal)
-        return await programme_page(
-            info, readable, repo.LABELS, Label.from_row, first, after, programme
-        )
+    calls = programme_list(
+        "Calls you may see (the public: opened ones), in id order.",
+        Call,
+        repo.readable_calls,
+        repo.CALLS,
+    )
+    applications = programme_list(
+        "Applications you may see, in id order.",
+        Application,
+        repo.readable_applications,
+        repo.APPLICATIONS,
+    )
+    labels = programme_list(
+        "Labels (public), in id order; statuses as of today.",
+        Label,
+        repo.readable_labels,
+        repo.LABELS,
+    )
 
 
 async def _locked(
