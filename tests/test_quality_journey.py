@@ -122,6 +122,10 @@ async def test_a_label_from_call_to_expiry(session, client_for, monkeypatch):
     assert "rev:uni" not in str(mine)
 
     # A reviewer does not decide; another person does, on the consolidated scores.
+    can = "query($a: ID!) { node(id: $a) { ... on Application { viewerCan { decide } } } }"
+    for client, decide in [(gen.owner, False), (gen.decider, True), (gen.operator, False)]:
+        answer = data(await client.execute(can, a=application["id"]))
+        assert answer["node"]["viewerCan"] == {"decide": decide}
     own_decision = await gen.owner.execute(
         DECIDE, id=application["id"], v=application["version"], accept=True, k="d-alice"
     )

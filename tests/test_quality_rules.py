@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from stakeholders.common.relay import to_global_id
 from stakeholders.programmes.models import Agreement, Responsibility
 from stakeholders.quality.models import Application, Label, ProcurementLot
 from tests.quality_support import (
@@ -343,3 +344,33 @@ async def _call_at(gen: Gen, clock: Clock, code: str) -> str:
     )["createCall"]["call"]
     data(await gen.owner.execute(OPEN, id=made["id"], v=made["version"]))
     return str(made["id"])
+
+
+CAN = """
+query($a: ID!, $l: ID!) { application: node(id: $a) { ... on Application { viewerCan {
+  update withdraw assignReviewer decide } } }
+  label: node(id: $l) { ... on Label { viewerCan { renew suspend reinstate withdraw } } } }
+"""
+
+
+async def test_viewer_can_follows_the_policy_and_the_state(session, client_for, monkeypatch):
+    gen, _clock, _offer, label = await _labelled(session, client_for, monkeypatch)
+    await session.commit()
+    application = await session.scalar(select(Application.id))
+    ids = {"a": to_global_id("Application", application), "l": label["id"]}
+    owner = data(await gen.owner.execute(CAN, **ids))
+    assert owner["application"]["viewerCan"] == {
+        "update": False,
+        "withdraw": False,
+        "assignReviewer": False,
+        "decide": False,
+    }
+    assert owner["label"]["viewerCan"] == {
+        "renew": True,
+        "suspend": True,
+        "reinstate": False,
+        "withdraw": True,
+    }
+    holder = data(await gen.operator.execute(CAN, **ids))
+    assert not any(holder["label"]["viewerCan"].values())
+    assert not any(holder["application"]["viewerCan"].values())

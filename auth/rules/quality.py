@@ -63,7 +63,7 @@ QUALITY_TYPES: dict[str, TypeRule] = {
             **row_fields(
                 "id code programme kind title description themes criteria overallThreshold "
                 "priorities reviewsRequired opensAt closesAt status closedAt createdAt version "
-                "lots applications"
+                "lots applications viewerCan"
             ),
             "ranking": DECIDING,
         },
@@ -73,7 +73,7 @@ QUALITY_TYPES: dict[str, TypeRule] = {
         fields={
             **row_fields(
                 "id call programme applicant offer lot title summary themes amount priorities "
-                "status submittedAt decidedAt motivation label agreement version"
+                "status submittedAt decidedAt motivation label agreement version viewerCan"
             ),
             "reviews": (ON_PANEL, *DECIDING),
             "consolidated": DECIDING,
@@ -86,7 +86,7 @@ QUALITY_TYPES: dict[str, TypeRule] = {
     "Review": TypeRule(
         rows=(SELF, FELLOW, *DECIDING),
         fields={
-            **row_fields("id application status assignedAt submittedAt version"),
+            **row_fields("id application status assignedAt submittedAt version viewerCan"),
             **dict.fromkeys(["reviewer", "scores", "total"], (SELF, *DECIDING)),
         },
     ),
@@ -95,7 +95,7 @@ QUALITY_TYPES: dict[str, TypeRule] = {
         fields={
             **row_fields(
                 "id offer programme operator status grantedOn surveillanceFrom "
-                "surveillanceUntil expiresOn renews renewedBy version"
+                "surveillanceUntil expiresOn renews renewedBy version viewerCan"
             ),
             "statusReason": (TRAINING, *DECIDING),
             "application": (TRAINING, *DECIDING),
@@ -119,6 +119,10 @@ QUALITY_VALUE_TYPES = frozenset(
     {
         # Parts of a call, a review and a decision, shown where their holder is.
         "Criterion",
+        "CallActions",
+        "ApplicationActions",
+        "ReviewActions",
+        "LabelActions",
         # A session shows what a catalogue publishes of its cohort; the cohort keeps its rule.
         "OfferSession",
         "CriterionScore",

@@ -19,6 +19,7 @@ from stakeholders.programmes.schema import (
     programme_page,
     programme_target,
 )
+from stakeholders.quality import actions as _actions  # noqa: F401 - adds viewerCan
 from stakeholders.quality import applications, arguments, calls, decisions, labels, offers, reviews
 from stakeholders.quality import extensions as _extensions  # noqa: F401 - adds quality's fields
 from stakeholders.quality import repository as repo

@@ -382,6 +382,7 @@ class Review(Node, Entity):
     programme_id: strawberry.Private[int]
     reviewer_sub: strawberry.Private[str]
     reviewer_party_id: strawberry.Private[int]
+    call_pk: strawberry.Private[int]
     grades: strawberry.Private[list[dict[str, Any]]]
     via_panel: strawberry.Private[bool]
 
@@ -399,6 +400,7 @@ class Review(Node, Entity):
             programme_id=row.programme_id,
             reviewer_sub=row.reviewer_sub,
             reviewer_party_id=row.reviewer_party_id,
+            call_pk=row.call_id,
             grades=list(row.scores or []),
             via_panel=bool(getattr(row, "via_panel", False)),
         )
