@@ -18,6 +18,7 @@ import xmlschema
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.roles import PartyKind
+from demo.loader import load_demo
 from gateway.cli import main
 from gateway.db import Database
 from gateway.settings import get_settings
@@ -33,6 +34,7 @@ from tests.factories import add_participant, create_party, create_programme
 XSD = Path(__file__).resolve().parents[1].parent / "shared" / "standards" / "lheo-2.3.xsd"
 NS = {"l": "http://lheo.gouv.fr/2.3"}
 PROGRAMME = "FR-GEN-TEST"
+DEMO_PROGRAMME = "FR-GEN-ROADMAP-2021"
 # French, an emoji beyond the BMP, XML's own characters, and a control character XML refuses.
 TITLE = "Développeur·se web — « Numérique » & IA <avancée> 🚀\x0b"
 OPERATOR_NAME = "École « Les Lumières » & Cie — formations numériques de Roubaix-Tourcoing"
@@ -303,6 +305,31 @@ async def test_a_bad_or_unknown_programme_is_a_coded_json_error(backend, http, q
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["errors"][0]["extensions"]["code"] == code
+
+
+async def test_a_programme_without_labelled_offers_gets_an_empty_catalogue(backend, session, http):
+    # given: an offer whose label expired
+    world = await build_catalogue(session)
+    await labelled_offer(session, world, granted_on=months_ago(40))
+    await session.commit()
+    # when
+    response = await http.get("/exports/lheo.xml", params={"programme": PROGRAMME})
+    # then: well-formed, no formation (LHEO wants one: a catalogue reads "nothing to list")
+    assert response.status_code == 200
+    assert formations(response.text) == {}
+
+
+async def test_the_demo_export_validates(backend, session, http, lheo_schema):
+    # given
+    await load_demo(session)
+    await session.commit()
+    # when
+    response = await http.get("/exports/lheo.xml", params={"programme": DEMO_PROGRAMME})
+    # then
+    assert response.status_code == 200
+    if not formations(response.text):
+        pytest.skip(f"the demo's {DEMO_PROGRAMME} has no labelled offer yet (issue 11, item 9)")
+    assert problems(lheo_schema, response.text) == []
 
 
 def test_texts_are_escaped_cut_and_cleaned():
