@@ -23,7 +23,7 @@ from stakeholders.delivery.repository import COHORTS
 from stakeholders.parties.repository import PARTIES
 from stakeholders.programmes.repository import PROGRAMMES, RESPONSIBILITIES
 from stakeholders.quality import calendar
-from stakeholders.quality.enums import LabelStatus, OfferStatus
+from stakeholders.quality.enums import OfferStatus
 from stakeholders.quality.lheo_xml import (
     FOOTER,
     LabelFacts,
@@ -40,7 +40,7 @@ OFFERS = table_of(TrainingOffer)
 SESSIONS = table_of(OfferSession)
 LABELS = table_of(Label)
 # What counts as labelled: a label in force, not suspended, withdrawn or expired.
-LIVE = (LabelStatus.ACTIVE.value, LabelStatus.SURVEILLANCE_DUE.value)
+LIVE = sorted(status.value for status in calendar.LIVE)
 # Rows fetched from the cursor at a time (two sessions an offer: ~50 offers).
 BATCH = 100
 
