@@ -20,6 +20,7 @@ from gateway.body_limit import BodyLimit
 from gateway.context import Hub, get_context
 from gateway.db import Database
 from gateway.http import AccordRouter, error_response
+from gateway.lheo_export import router as lheo_router
 from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(router)
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
+    app.include_router(lheo_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     for fault in (DBAPIError, PoolTimeout, OSError):
         app.add_exception_handler(fault, _database_fault)

@@ -95,7 +95,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     trainees.add_argument("--dry-run", action="store_true", help="check everything, save nothing")
     trainees.add_argument("file", metavar="FILE.csv", help="UTF-8 CSV, header row, `,` or `;`")
+
+    exports = sub.add_parser("export", help="write public documents").add_subparsers(
+        dest="action", required=True
+    )
+    _lheo_export(exports)
     return parser
+
+
+def _lheo_export(exports: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lheo = exports.add_parser(
+        "lheo", help="the programme's labelled training offer in LHEO 2.3 XML"
+    )
+    lheo.add_argument("--programme", required=True, help="programme code, e.g. FR-GEN-ROADMAP-2021")
+    lheo.add_argument("--out", default=None, metavar="FILE", help="write there; default stdout")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from auth.principal import Principal
+    from gateway.db import Database
     from stakeholders.delivery.importing import ImportReport, TraineeTable
+    from stakeholders.quality.lheo import LheoTally, ProgrammeFacts
 
 __all__ = [
     "audit_verify",
@@ -25,6 +27,7 @@ __all__ = [
     "db_downgrade",
     "db_upgrade",
     "demo_load",
+    "export_lheo",
     "import_trainees",
     "keys_list",
     "keys_retire",
@@ -283,6 +286,46 @@ async def operations_remove(args: argparse.Namespace) -> int:
         return 2
     print(f"removed {args.id}: it no longer runs when only persisted operations do")
     return 0
+
+
+async def export_lheo(args: argparse.Namespace) -> int:
+    import time
+
+    from gateway.db import Database
+    from stakeholders.quality.lheo import LheoTally, programme_for_export
+
+    started = time.perf_counter()
+    database = Database.from_url(get_settings().database_url)
+    tally = LheoTally()
+    try:
+        async with database.sessions() as session:
+            programme = await programme_for_export(session, args.programme)
+        if programme is None:
+            print(f"accord: no programme has the code {args.programme!r}", file=sys.stderr)
+            return 2
+        await _write_lheo(database, programme, args.out, tally)
+    finally:
+        await database.dispose()
+    left_out = f", {tally.without_session} without a session left out" * bool(tally.without_session)
+    print(
+        f"LHEO 2.3: {tally.offers} labelled offer(s) with {tally.sessions} session(s) of "
+        f"{programme.code}{left_out}, to {args.out or 'stdout'} in "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+async def _write_lheo(
+    database: Database, programme: ProgrammeFacts, path: str | None, tally: LheoTally
+) -> None:
+    """Streams the document to `path` (stdout when None), chunk by chunk."""
+    from gateway.lheo_export import lheo_bytes
+
+    with open(path, "wb") if path else nullcontext(sys.stdout.buffer) as out:
+        async for chunk in lheo_bytes(database, programme, tally):
+            out.write(chunk)
+        out.flush()
 
 
 async def import_trainees(args: argparse.Namespace) -> int:
