@@ -15,9 +15,10 @@ from auth.rules.funding import (
     FUNDING_VALUE_TYPES,
 )
 from auth.rules.lifecycle import ALWAYS, OPEN_IN
+from auth.rules.observatory import INDICATOR_ACCESS, OBSERVATORY_VALUE_TYPES
 from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
 
-__all__ = ["ALWAYS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
+__all__ = ["ALWAYS", "INDICATOR_ACCESS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
 
 
 T = TypeVar("T")
@@ -48,7 +49,13 @@ _extend(TYPES, FUNDING_FIELDS)
 MUTATIONS: dict[str, MutationRule] = _merge(
     CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS, FUNDING_MUTATIONS
 )
-VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES | OUTCOME_VALUE_TYPES | FUNDING_VALUE_TYPES
+VALUE_TYPES = (
+    CORE_VALUE_TYPES
+    | DELIVERY_VALUE_TYPES
+    | OUTCOME_VALUE_TYPES
+    | FUNDING_VALUE_TYPES
+    | OBSERVATORY_VALUE_TYPES
+)
 
 _unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)
 assert not _unknown, f"the lifecycle names actions that do not exist: {_unknown}"

@@ -1,0 +1,122 @@
+"""Publishing without exposing anyone: small cells suppressed, and enough others beside them
+that no suppressed cell can be recomputed from the totals of its rows and columns.
+
+Primary suppression hides a cell whose size (a count, a rate's denominator) is under the
+minimum. The totals of a line of cells (the cells that differ in one dimension only) are
+published too, by the query without that dimension, unless that total is itself under the
+minimum. Each line whose total is published is then an equation over its suppressed cells; a
+suppressed cell is exposed when those equations determine it (a line with one suppressed cell
+is the simple case; two such lines can pin a cell down together). Complementary suppression
+hides, for each exposed cell, the smallest published cell of one of its lines, until none is
+exposed. Cells the caller reads unsuppressed (its own scope) count as known.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Grid", "exposed", "suppress"]
+
+# A prime beyond any coefficient: elimination modulo it finds every cell determined over the
+# rationals (and, rarely, more: then a cell more is hidden, never one fewer).
+PRIME = (1 << 61) - 1
+
+
+@dataclass
+class Grid:
+    """The cells of one indicator: `keys[i]` the dimension values of cell i, `sizes[i]` what
+    decides its smallness, `known[i]` whether the caller reads it unsuppressed, and
+    `line_axes` the positions in a key along which lines run."""
+
+    keys: Sequence[tuple[object, ...]]
+    sizes: Sequence[float]
+    known: Sequence[bool]
+    line_axes: Sequence[int]
+
+    def lines(self, minimum: int) -> list[list[int]]:
+        """The lines whose totals are published (total size at least the minimum)."""
+        out: list[list[int]] = []
+        for axis in self.line_axes:
+            grouped: dict[tuple[object, ...], list[int]] = defaultdict(list)
+            for i, key in enumerate(self.keys):
+                grouped[key[:axis] + key[axis + 1 :]].append(i)
+            out.extend(
+                cells for cells in grouped.values() if sum(self.sizes[i] for i in cells) >= minimum
+            )
+        return out
+
+
+def suppress(grid: Grid, minimum: int) -> set[int]:
+    """The cells to hide: primary, then complementary until none is exposed."""
+    hidden = {i for i, size in enumerate(grid.sizes) if not grid.known[i] and size < minimum}
+    lines = grid.lines(minimum)
+    lines_of: dict[int, list[list[int]]] = defaultdict(list)
+    for line in lines:
+        for i in line:
+            lines_of[i].append(line)
+    while True:
+        found = exposed(hidden, lines)
+        added = {
+            choice
+            for i in sorted(found)
+            if (choice := _complement(grid, i, hidden, lines_of[i])) is not None
+        }
+        if not added:
+            return hidden
+        hidden |= added
+
+
+def _complement(grid: Grid, cell: int, hidden: set[int], lines: Iterable[list[int]]) -> int | None:
+    """The smallest cell still published in one of the cell's lines (None: none is left)."""
+    candidates = [
+        (grid.sizes[j], grid.keys[j].__repr__(), j)
+        for line in lines
+        for j in line
+        if j not in hidden and not grid.known[j]
+    ]
+    return min(candidates)[2] if candidates else None
+
+
+def exposed(hidden: set[int], lines: Iterable[Sequence[int]]) -> set[int]:
+    """The hidden cells that the published totals of `lines` determine, all other cells
+    being known: those whose unit vector lies in the span of the lines' equations."""
+    rows = [{i: 1 for i in line if i in hidden} for line in lines]
+    return {i for i in _unit_rows(r for r in rows if r)}
+
+
+def _unit_rows(rows: Iterable[dict[int, int]]) -> set[int]:
+    """Gauss-Jordan elimination of sparse rows modulo PRIME; the pivots whose reduced row is
+    their unit vector alone (each such variable is determined)."""
+    pivots: dict[int, dict[int, int]] = {}
+    for row in rows:
+        row = _reduce(dict(row), pivots)
+        if not row:
+            continue
+        pivot = min(row)
+        inverse = pow(row[pivot], PRIME - 2, PRIME)
+        row = {k: v * inverse % PRIME for k, v in row.items()}
+        for other in pivots.values():
+            factor = other.get(pivot)
+            if factor:
+                _subtract(other, row, factor)
+        pivots[pivot] = row
+    return {p for p, row in pivots.items() if len(row) == 1}
+
+
+def _reduce(row: dict[int, int], pivots: dict[int, dict[int, int]]) -> dict[int, int]:
+    for pivot in sorted(k for k in row if k in pivots):
+        factor = row.get(pivot)
+        if factor:
+            _subtract(row, pivots[pivot], factor)
+    return row
+
+
+def _subtract(row: dict[int, int], pivot_row: dict[int, int], factor: int) -> None:
+    for k, v in pivot_row.items():
+        value = (row.get(k, 0) - factor * v) % PRIME
+        if value:
+            row[k] = value
+        else:
+            row.pop(k, None)
