@@ -24,6 +24,7 @@ from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
+from gateway.observatory import router as observatory_router
 from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
 from gateway.wellknown import router as wellknown_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(router)
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
+    app.include_router(observatory_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     for fault in (DBAPIError, PoolTimeout, OSError):
         app.add_exception_handler(fault, _database_fault)
