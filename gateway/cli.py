@@ -95,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     trainees.add_argument("--dry-run", action="store_true", help="check everything, save nothing")
     trainees.add_argument("file", metavar="FILE.csv", help="UTF-8 CSV, header row, `,` or `;`")
+
+    from gateway.export_command import add_parser as add_export
+
+    add_export(sub)
     return parser
 
 
