@@ -355,3 +355,43 @@ async def test_wrong_arguments_are_bad_input(demo, anonymous_client):
         (error,) = body["errors"]
         assert error["extensions"]["code"] == "BAD_INPUT", error
         assert error["extensions"]["field"] == field
+
+
+async def test_one_group_by_per_subject_whatever_the_breakdown(demo, backend, client_for):
+    # given: the GEN's owner, known to the hub already
+    client = client_for("FR-GEN", "coordinator")
+    await client.execute(CELLS, programme="FR-GEN-ROADMAP-2021", codes=["ENROLLED"])
+    for by, subjects in ((["DISTRICT", "OPERATOR"], 1), (["YEAR"], 2), ([], 2)):
+        # when: every indicator that can be broken down so
+        with backend.counter.counting() as statements:
+            body = await client.execute(CELLS, programme="FR-GEN-ROADMAP-2021", by=by)
+        # then: one aggregate statement per subject counted (enrolments; duties), no loop
+        assert len(body["data"]["indicators"]) > 10
+        grouped = [s for s in statements if "GROUP BY" in s.upper()]
+        assert len(grouped) == subjects, (by, statements)
+        assert len(statements) <= subjects + 3, statements
+
+
+async def test_duties_per_party_equal_a_count_by_hand(session, demo, client_for):
+    # given
+    today = dt.datetime.now(dt.UTC).date()
+    sql = _duty_sql(today)["RESPONSIBILITIES_OVERDUE"]
+    rows = await session.execute(
+        text(
+            f"SELECT a.code, {sql} FROM responsibilities r JOIN programmes p ON p.id = "
+            "r.programme_id JOIN parties a ON a.id = r.assignee_party_id "
+            "WHERE p.code = 'BD-DIGITAL-SKILLS-2025' GROUP BY a.code"
+        )
+    )
+    expected = {party: float(n) for party, n in rows}
+    # when: a participant asks (duties are read raw inside the programme)
+    body = await client_for("BD-DOHA", "coordinator").execute(
+        CELLS,
+        programme="BD-DIGITAL-SKILLS-2025",
+        codes=["RESPONSIBILITIES_OVERDUE"],
+        by=["PARTY"],
+    )
+    # then
+    got = {_dims(c)["PARTY"]: c["value"] for c in body["data"]["indicators"]}
+    assert got == expected and len(got) > 1
+    assert not any(c["suppressed"] for c in body["data"]["indicators"])
