@@ -14,12 +14,13 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    false,
     func,
     literal,
     literal_column,
-    not_,
     or_,
     select,
+    true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,28 +49,36 @@ class Target:
 
 @dataclass(frozen=True)
 class Group:
-    """One row of the GROUP BY."""
+    """One row of the GROUP BY: per access rule, its rows outside the caller's unsuppressed
+    scope, and the part of each size measure those rows make (what the caller cannot know)."""
 
     programme_id: int
     dims: tuple[str | None, ...]
     measures: dict[str, Any]
     achieved: tuple[int, ...]
+    achieved_outside: tuple[int, ...]
     outside: dict[str, int]
+    outside_sizes: dict[tuple[str, str], float]
 
 
-def _outside(subject: Subject, scope: RowFilter, dialect: str) -> ColumnElement[Any]:
-    """How many of a group's rows the caller may not read unsuppressed."""
+def _inside(subject: Subject, scope: RowFilter, dialect: str) -> ColumnElement[bool]:
+    """Whether a row is in the caller's unsuppressed scope."""
     if scope is EVERY_KEY:
-        return literal(0)
+        return true()
     assert isinstance(scope, list)
     facts = subject.facts()
-    inside = or_(*(in_keys(facts[col], keys, dialect) for col, keys in scope)) if scope else None
-    if inside is None:
-        return func.count()
-    return func.coalesce(func.sum(case((not_(inside), 1), else_=0)), 0)
+    return or_(false(), *(in_keys(facts[col], keys, dialect) for col, keys in scope))
 
 
-def _achieved(subject: Subject, build: Build, target: Target) -> ColumnElement[Any]:
+def _outside(inside: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
+    # A row is inside only when a test holds: a NULL fact (no host) counts it outside.
+    return func.coalesce(func.sum(case((inside, 0), else_=value)), 0)
+
+
+def _achieved(
+    subject: Subject, build: Build, target: Target, outside: ColumnElement[bool] | None = None
+) -> ColumnElement[Any]:
+    """What the rows achieved for a target; with `outside`, only the rows outside it."""
     measure = subject.targets[target.metric]
     within = and_(
         subject.programme_id == target.programme_id,
@@ -78,8 +87,13 @@ def _achieved(subject: Subject, build: Build, target: Target) -> ColumnElement[A
         measure.condition(build),
     )
     if measure.distinct is not None:
-        return func.count(func.distinct(case((within, measure.distinct(build)))))
-    return func.coalesce(func.sum(case((within, 1), else_=0)), 0)
+        counted = measure.distinct(build)
+        if outside is None:
+            return func.count(func.distinct(case((within, counted))))
+        return func.count(func.distinct(case((outside, None), (within, counted))))
+    if outside is None:
+        return func.coalesce(func.sum(case((within, 1), else_=0)), 0)
+    return _outside(outside, case((within, 1), else_=0))
 
 
 def statement(
@@ -89,19 +103,32 @@ def statement(
     measures: Sequence[str],
     targets: Sequence[Target],
     scopes: dict[str, RowFilter],
+    sizes: Sequence[tuple[str, str]],
+    target_access: str | None,
     programme_ids: Sequence[int],
     since: dt.date | None,
     until: dt.date | None,
     dialect: str,
     today: dt.date,
 ) -> Select[Any]:
-    """The GROUP BY, in SQLAlchemy Core, for SQLite and PostgreSQL alike."""
+    """The GROUP BY, in SQLAlchemy Core, for SQLite and PostgreSQL alike: `by`, then the
+    measures, the targets' achievements, and what lies outside the caller's scopes."""
     build = Build(dialect, today)
     subject.joins(build)
     dims = [subject.dimensions[d](build).label(f"d{i}") for i, d in enumerate(by)]
-    values = [subject.measures[m](build).label(f"m{i}") for i, m in enumerate(measures)]
+    values = [subject.aggregate(m, build).label(f"m{i}") for i, m in enumerate(measures)]
+    inside = {a: _inside(subject, s, dialect) for a, s in scopes.items()}
     achieved = [_achieved(subject, build, t).label(f"t{i}") for i, t in enumerate(targets)]
-    outside = [_outside(subject, s, dialect).label(f"o{i}") for i, s in enumerate(scopes.values())]
+    if target_access is not None:
+        achieved += [
+            _achieved(subject, build, t, inside[target_access]).label(f"u{i}")
+            for i, t in enumerate(targets)
+        ]
+    outside = [_outside(inside[a], literal(1)).label(f"o{i}") for i, a in enumerate(scopes)]
+    outside += [
+        _outside(inside[a], subject.measures[m](build)).label(f"s{i}")
+        for i, (a, m) in enumerate(sizes)
+    ]
     source: Any = subject.table
     for target, on, outer in build.joins.values():
         source = source.join(target, on, isouter=outer)
@@ -129,24 +156,40 @@ async def group_rows(
     measures: Sequence[str],
     targets: Sequence[Target],
     scopes: dict[str, RowFilter],
+    sizes: Sequence[tuple[str, str]],
+    target_access: str | None,
     **filters: Any,
 ) -> list[Group]:
     """Run the GROUP BY; each row as a Group."""
-    stmt = statement(subject, by=by, measures=measures, targets=targets, scopes=scopes, **filters)
+    stmt = statement(
+        subject,
+        by=by,
+        measures=measures,
+        targets=targets,
+        scopes=scopes,
+        sizes=sizes,
+        target_access=target_access,
+        **filters,
+    )
     result = await session.execute(stmt)
-    groups = []
     n, m, t = len(by), len(measures), len(targets)
+    u = t if target_access is not None else 0
+    groups = []
     for row in result.all():
-        cells = tuple(row)
+        cells = list(row)
+        at = 1 + n + m
+        achieved, at = cells[at : at + t], at + t
+        beyond, at = cells[at : at + u], at + u
+        rows_out, at = cells[at : at + len(scopes)], at + len(scopes)
         groups.append(
             Group(
                 programme_id=int(cells[0]),
                 dims=tuple(None if v is None else str(v) for v in cells[1 : 1 + n]),
                 measures=dict(zip(measures, cells[1 + n : 1 + n + m], strict=True)),
-                achieved=tuple(int(v or 0) for v in cells[1 + n + m : 1 + n + m + t]),
-                outside={
-                    a: int(v or 0) for a, v in zip(scopes, cells[1 + n + m + t :], strict=True)
-                },
+                achieved=tuple(int(v or 0) for v in achieved),
+                achieved_outside=tuple(int(v or 0) for v in beyond),
+                outside={a: int(v or 0) for a, v in zip(scopes, rows_out, strict=True)},
+                outside_sizes={k: float(v or 0) for k, v in zip(sizes, cells[at:], strict=True)},
             )
         )
     return groups

@@ -65,8 +65,15 @@ class Cell:
     denominator: float | None
     value: float | None
     size: float = field(repr=False)
-    known: bool = field(repr=False)
+    # Rows of the cell outside the caller's unsuppressed scope (0: the caller reads it raw),
+    # and the part of its size they make (what the caller cannot know of it).
+    outside: int = field(repr=False)
+    outside_size: float = field(repr=False)
     suppressed: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.outside == 0
 
 
 async def indicator_cells(
@@ -202,12 +209,16 @@ async def _subject_cells(
     ]
     accesses = sorted({i.access for i in indicators})
     scopes = {a: indicator_filter(principal, a, "unsuppressed") for a in accesses}
+    sizes = sorted({(i.access, i.size) for i in indicators if i.code != TARGET_ATTAINMENT})
+    attainment = [i for i in indicators if i.code == TARGET_ATTAINMENT]
     groups = await group_rows(
         session,
         subject,
         by=by,
         measures=measures,
         targets=targets,
+        sizes=sizes,
+        target_access=attainment[0].access if attainment else None,
         scopes=scopes,
         programme_ids=programme_ids,
         since=query.since,
@@ -232,20 +243,28 @@ def _cells_of(
 ) -> list[Cell]:
     dims = tuple(zip(by, group.dims, strict=True))
     programme = programmes[group.programme_id].code
-    known = group.outside[indicator.access] == 0
+    outside = group.outside[indicator.access]
     if indicator.code == TARGET_ATTAINMENT:
         return [
             _cell(
-                indicator, programme, (*dims, (Dimension.TARGET, t.label)), achieved, t.value, known
+                indicator,
+                programme,
+                (*dims, (Dimension.TARGET, t.label)),
+                achieved,
+                t.value,
+                (outside, beyond),
             )
-            for t, achieved in zip(targets, group.achieved, strict=True)
+            for t, achieved, beyond in zip(
+                targets, group.achieved, group.achieved_outside, strict=True
+            )
             if t.programme_id == group.programme_id and _overlaps(dims, t)
         ]
     numerator = group.measures[indicator.numerator_measure]
     denominator = (
         group.measures[indicator.denominator_measure] if indicator.denominator_measure else None
     )
-    cell = _cell(indicator, programme, dims, numerator, denominator, known)
+    beyond = group.outside_sizes[(indicator.access, indicator.size)]
+    cell = _cell(indicator, programme, dims, numerator, denominator, (outside, beyond))
     cell.size = float(group.measures[indicator.size] or 0)
     return [cell]
 
@@ -281,7 +300,7 @@ def _cell(
     dims: tuple[tuple[Dimension, str | None], ...],
     numerator: Any,
     denominator: Any,
-    known: bool,
+    outside: tuple[int, float],
 ) -> Cell:
     num = float(numerator or 0)
     den = (
@@ -294,7 +313,7 @@ def _cell(
     else:
         value = round(num * indicator.factor / den, 4) if den else None
     size = num if indicator.denominator_measure is None else float(den or 0)
-    return Cell(indicator.code, programme, dims, num, den, value, size, known)
+    return Cell(indicator.code, programme, dims, num, den, value, size, *outside)
 
 
 def _publish(cells: list[Cell], minimum: int) -> None:
@@ -305,7 +324,8 @@ def _publish(cells: list[Cell], minimum: int) -> None:
     grid = Grid(
         keys=[(c.programme, *(v for _, v in c.dimensions)) for c in cells],
         sizes=[c.size for c in cells],
-        known=[c.known for c in cells],
+        outside=[c.outside for c in cells],
+        outside_sizes=[c.outside_size for c in cells],
         line_axes=[i + 1 for i, d in enumerate(dims) if d not in UNSUMMED],
     )
     for i in suppress(grid, minimum):

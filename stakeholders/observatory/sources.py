@@ -1,9 +1,10 @@
 """What indicators count: the rows of a subject, their dimensions and their measures, in SQL.
 
 A subject is one base table joined to what its measures and dimensions need (only that: a
-breakdown by district does not pay for the join of placements). Measures are aggregate
-expressions over the joined rows; an indicator is a ratio of two measures (or one), so that
-every indicator of a request comes out of one GROUP BY over its subject. A later area
+breakdown by district does not pay for the join of placements). A measure is a value of each
+joined row (1 or 0 for a count), summed over a cell's rows; an indicator is a ratio of two
+measures (or one), so that every indicator of a request comes out of one GROUP BY over its
+subject. A later area
 registers its own subject, measures or target metrics here (open lists, as
 `stakeholders.delivery.repository.ENROLLMENT_FACTS` is for the policy's facts).
 """
@@ -85,7 +86,8 @@ class Build:
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    """A row's part in a count: 1 when the condition holds (a NULL is not a yes)."""
+    return case((condition, 1), else_=0)
 
 
 def _shifted(build: Build, day: ColumnElement[Any], unit: str, n: int) -> ColumnElement[Any]:
@@ -169,9 +171,16 @@ class Subject:
     programme_id: KeyedColumnElement[Any]
     period: KeyedColumnElement[Any]
     dimensions: dict[Dimension, Expression]
+    # Each measure's value on one counted row, summed over a cell's rows...
     measures: dict[str, Expression]
     joins: Callable[[Build], Any]
     targets: dict[str, TargetMeasure] = field(default_factory=dict)
+    # ...except these, the same on every row of a programme (its envelope): their maximum.
+    maxima: frozenset[str] = frozenset()
+
+    def aggregate(self, name: str, build: Build) -> ColumnElement[Any]:
+        value = self.measures[name](build)
+        return func.max(value) if name in self.maxima else func.coalesce(func.sum(value), 0)
 
     def facts(self) -> dict[str, KeyedColumnElement[Any]]:
         return {c.name: c for c in self.table.c}
@@ -263,9 +272,9 @@ def _enrolment_measures() -> dict[str, Expression]:
         "first_attempts": lambda b: _count(_first_attempt(b).c.id.is_not(None)),
         "first_passes": lambda b: _count(_first_attempt(b).c.passed.is_(True)),
         "placed_6m": lambda b: _count(_placed(b)),
-        "subsidy_minor": lambda b: func.coalesce(func.sum(_subsidy(b).c.amount_minor), 0),
+        "subsidy_minor": lambda b: func.coalesce(_subsidy(b).c.amount_minor, 0),
         "subsidised": lambda b: _count(_subsidy(b).c.amount_minor.is_not(None)),
-        "envelope_minor": lambda b: func.max(_programme(b).c.budget_minor),
+        "envelope_minor": lambda b: _programme(b).c.budget_minor,
     }
     for audience, test in AUDIENCES.items():
         measures[f"{audience}_enrolled"] = _both(_admitted, test)
@@ -347,6 +356,7 @@ ENROLMENTS = Subject(
         "PLACED": TargetMeasure(_placed),
         "CLASSES": TargetMeasure(_admitted, distinct=lambda _: ENROLLMENTS.c.cohort_id),
     },
+    maxima=frozenset({"envelope_minor"}),
 )
 
 

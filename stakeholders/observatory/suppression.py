@@ -2,7 +2,10 @@
 that no suppressed cell can be recomputed from the totals of its rows and columns.
 
 Primary suppression hides a cell whose size (a count, a rate's denominator) is under the
-minimum. The totals of a line of cells (the cells that differ in one dimension only) are
+minimum, and so does a cell whose rows outside the caller's own scope are fewer than the
+minimum (a party that knows its own rows could otherwise subtract them from the cell and
+learn the others': the dominance rule of statistics offices). The totals of a line of cells
+(the cells that differ in one dimension only) are
 published too, by the query without that dimension, unless that total is itself under the
 minimum. Each line whose total is published is then an equation over its suppressed cells; a
 suppressed cell is exposed when those equations determine it (a line with one suppressed cell
@@ -27,30 +30,48 @@ PRIME = (1 << 61) - 1
 @dataclass
 class Grid:
     """The cells of one indicator: `keys[i]` the dimension values of cell i, `sizes[i]` what
-    decides its smallness, `known[i]` whether the caller reads it unsuppressed, and
-    `line_axes` the positions in a key along which lines run."""
+    decides its smallness, `outside[i]` how many of its rows are outside the caller's own
+    scope (0: the caller reads it raw), `outside_sizes[i]` the part of its size those rows
+    make, and `line_axes` the positions in a key along which lines run."""
 
     keys: Sequence[tuple[object, ...]]
     sizes: Sequence[float]
-    known: Sequence[bool]
+    outside: Sequence[int]
+    outside_sizes: Sequence[float]
     line_axes: Sequence[int]
 
+    def known(self, i: int) -> bool:
+        return self.outside[i] == 0
+
+    @staticmethod
+    def small(size: float, outside: int, beyond: float, minimum: int) -> bool:
+        """Whether a cell (or a total) is suppressed: not all the caller's, and small in
+        itself or in the part the caller does not know (`beyond`)."""
+        return outside > 0 and (size < minimum or beyond < minimum)
+
+    def hides(self, i: int, minimum: int) -> bool:
+        return self.small(self.sizes[i], self.outside[i], self.outside_sizes[i], minimum)
+
     def lines(self, minimum: int) -> list[list[int]]:
-        """The lines whose totals are published (total size at least the minimum)."""
+        """The lines whose totals are published (the query without that dimension would not
+        suppress them as small)."""
         out: list[list[int]] = []
         for axis in self.line_axes:
             grouped: dict[tuple[object, ...], list[int]] = defaultdict(list)
             for i, key in enumerate(self.keys):
                 grouped[key[:axis] + key[axis + 1 :]].append(i)
-            out.extend(
-                cells for cells in grouped.values() if sum(self.sizes[i] for i in cells) >= minimum
-            )
+            for cells in grouped.values():
+                size = sum(self.sizes[i] for i in cells)
+                outside = sum(self.outside[i] for i in cells)
+                beyond = sum(self.outside_sizes[i] for i in cells)
+                if not self.small(size, outside, beyond, minimum):
+                    out.append(cells)
         return out
 
 
 def suppress(grid: Grid, minimum: int) -> set[int]:
     """The cells to hide: primary, then complementary until none is exposed."""
-    hidden = {i for i, size in enumerate(grid.sizes) if not grid.known[i] and size < minimum}
+    hidden = {i for i in range(len(grid.keys)) if grid.hides(i, minimum)}
     lines = grid.lines(minimum)
     lines_of: dict[int, list[list[int]]] = defaultdict(list)
     for line in lines:
@@ -74,7 +95,7 @@ def _complement(grid: Grid, cell: int, hidden: set[int], lines: Iterable[list[in
         (grid.sizes[j], grid.keys[j].__repr__(), j)
         for line in lines
         for j in line
-        if j not in hidden and not grid.known[j]
+        if j not in hidden and not grid.known(j)
     ]
     return min(candidates)[2] if candidates else None
 
