@@ -184,3 +184,30 @@ async def test_the_minimum_cell_size_is_a_setting(demo, settings, database):
     # then: cells of 1 to 9 are published (only empty ones are still hidden)
     published = [k for k, c in cells.items() if not c["suppressed"]]
     assert any(1 <= _size(k[0], cells[k]) < MINIMUM for k in published)
+
+
+def test_two_hidden_cells_a_line_can_still_expose_one():
+    # given: two rectangles of hidden cells joined by one hidden cell (r2, c3): every line
+    # holds two hidden cells, yet the join is the difference of two known sums
+    from stakeholders.observatory.suppression import exposed
+
+    cells = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (3, 4), (4, 3), (4, 4), (2, 3)]
+    index = {cell: i for i, cell in enumerate(cells)}
+    rows = [[index[c] for c in cells if c[0] == r] for r in range(1, 5)]
+    columns = [[index[c] for c in cells if c[1] == k] for k in range(1, 5)]
+    # when / then: elimination finds it, and only it
+    assert exposed(set(index.values()), rows + columns) == {index[(2, 3)]}
+
+
+def test_one_small_cell_takes_a_rectangle_with_it():
+    # given: a 3 x 3 table, one cell small, everyone outside
+    from stakeholders.observatory.suppression import Grid, exposed, suppress
+
+    keys = [(r, c) for r in "abc" for c in "xyz"]
+    sizes = [3, 40, 50, 60, 70, 80, 90, 95, 99]
+    grid = Grid(keys, sizes, [1] * 9, sizes, line_axes=[0, 1])
+    # when
+    hidden = suppress(grid, 10)
+    # then: the small cell, one beside it in its row and column, and the corner they make
+    assert {keys[i] for i in hidden} == {("a", "x"), ("a", "y"), ("b", "x"), ("b", "y")}
+    assert exposed(hidden, grid.lines(10)) == set()

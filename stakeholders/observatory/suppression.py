@@ -5,13 +5,13 @@ Primary suppression hides a cell whose size (a count, a rate's denominator) is u
 minimum, and so does a cell whose rows outside the caller's own scope are fewer than the
 minimum (a party that knows its own rows could otherwise subtract them from the cell and
 learn the others': the dominance rule of statistics offices). The totals of a line of cells
-(the cells that differ in one dimension only) are
-published too, by the query without that dimension, unless that total is itself under the
-minimum. Each line whose total is published is then an equation over its suppressed cells; a
-suppressed cell is exposed when those equations determine it (a line with one suppressed cell
-is the simple case; two such lines can pin a cell down together). Complementary suppression
-hides, for each exposed cell, the smallest published cell of one of its lines, until none is
-exposed. Cells the caller reads unsuppressed (its own scope) count as known.
+(the cells that differ in one dimension only) are published too, by the query without that
+dimension, unless that total is itself suppressed as small. Each line whose total is
+published is then an equation over its suppressed cells; a suppressed cell is exposed when
+those equations determine it (a line with one suppressed cell is the simple case; two such
+lines can pin a cell down together). Complementary suppression hides more cells around each
+exposed one (see `suppress`) until none is exposed. Cells the caller reads unsuppressed (its
+own scope) count as known.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import product
 
 __all__ = ["Grid", "exposed", "suppress"]
 
@@ -70,23 +71,81 @@ class Grid:
 
 
 def suppress(grid: Grid, minimum: int) -> set[int]:
-    """The cells to hide: primary, then complementary until none is exposed."""
+    """The cells to hide: primary, then complementary until none is exposed.
+
+    An exposed cell takes with it the cheapest hypercube it is a corner of (in two
+    dimensions a rectangle: a cell beside it in its row, one in its column, and the one at
+    their crossing; tau-ARGUS's hypercube method), every corner of which the caller does not
+    know; failing one, the smallest published cell of one of its lines. Either way the exact
+    check runs again, until it finds nothing."""
     hidden = {i for i in range(len(grid.keys)) if grid.hides(i, minimum)}
     lines = grid.lines(minimum)
     lines_of: dict[int, list[list[int]]] = defaultdict(list)
     for line in lines:
         for i in line:
             lines_of[i].append(line)
+    index = {key: i for i, key in enumerate(grid.keys)}
     while True:
-        found = exposed(hidden, lines)
-        added = {
-            choice
-            for i in sorted(found)
-            if (choice := _complement(grid, i, hidden, lines_of[i])) is not None
-        }
+        added: set[int] = set()
+        for i in sorted(exposed(hidden, lines)):
+            if i in added:
+                continue
+            cube = _hypercube(grid, i, hidden | added, index)
+            if cube is None:
+                choice = _complement(grid, i, hidden | added, lines_of[i])
+                cube = set() if choice is None else {choice}
+            added |= cube
         if not added:
             return hidden
         hidden |= added
+
+
+# Beyond three dimensions the cubes are too many to try: the line rule alone is used.
+MAX_CUBE_AXES = 3
+
+
+def _hypercube(
+    grid: Grid, cell: int, hidden: set[int], index: dict[tuple[object, ...], int]
+) -> set[int] | None:
+    """The cells still published of the cheapest hypercube the cell is a corner of."""
+    axes = list(grid.line_axes)
+    if not axes or len(axes) > MAX_CUBE_AXES:
+        return None
+    key = grid.keys[cell]
+    values = [sorted({k[a] for k in grid.keys} - {key[a]}, key=repr) for a in axes]
+    best: tuple[float, set[int]] | None = None
+    for other in product(*values):
+        corners = _corners(key, axes, other, index)
+        if corners is None or any(grid.known(j) for j in corners):
+            continue
+        fresh = {j for j in corners if j not in hidden}
+        cost = sum(grid.sizes[j] for j in fresh)
+        if best is None or cost < best[0]:
+            best = (cost, fresh)
+    return None if best is None else best[1]
+
+
+def _corners(
+    key: tuple[object, ...],
+    axes: Sequence[int],
+    other: tuple[object, ...],
+    index: dict[tuple[object, ...], int],
+) -> list[int] | None:
+    """The cells at the corners of the hypercube between `key` and `other` (None when one is
+    missing: an empty cell is a known zero, and would give the cube away)."""
+    found = []
+    for choice in product((False, True), repeat=len(axes)):
+        if not any(choice):
+            continue
+        corner = list(key)
+        for axis, value, moved in zip(axes, other, choice, strict=True):
+            if moved:
+                corner[axis] = value
+        at = index.get(tuple(corner))
+        if at is None:
+            return None
+        found.append(at)
+    return found
 
 
 def _complement(grid: Grid, cell: int, hidden: set[int], lines: Iterable[list[int]]) -> int | None:
