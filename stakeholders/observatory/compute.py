@@ -49,8 +49,9 @@ class Target:
 
 @dataclass(frozen=True)
 class Group:
-    """One row of the GROUP BY: per access rule, its rows outside the caller's unsuppressed
-    scope, and the part of each size measure those rows make (what the caller cannot know)."""
+    """One row of the GROUP BY (`dims`: the values of `by` but the programme's). Per access
+    rule, its rows outside the caller's unsuppressed scope, and the part of each size measure
+    those rows make (what the caller cannot know)."""
 
     programme_id: int
     dims: tuple[str | None, ...]
@@ -68,6 +69,12 @@ def _inside(subject: Subject, scope: RowFilter, dialect: str) -> ColumnElement[b
     assert isinstance(scope, list)
     facts = subject.facts()
     return or_(false(), *(in_keys(facts[col], keys, dialect) for col, keys in scope))
+
+
+def _partial(scope: RowFilter) -> bool:
+    """Whether the caller reads some rows raw but not all: only then is the part outside its
+    scope worth a column (all of a size, or none of it, otherwise)."""
+    return scope is not EVERY_KEY and bool(scope)
 
 
 def _outside(inside: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -115,7 +122,12 @@ def statement(
     measures, the targets' achievements, and what lies outside the caller's scopes."""
     build = Build(dialect, today)
     subject.joins(build)
-    dims = [subject.dimensions[d](build).label(f"d{i}") for i, d in enumerate(by)]
+    # The programme is the group's id already: its code is the caller's to add.
+    dims = [
+        subject.dimensions[d](build).label(f"d{i}")
+        for i, d in enumerate(by)
+        if d is not Dimension.PROGRAMME
+    ]
     values = [subject.aggregate(m, build).label(f"m{i}") for i, m in enumerate(measures)]
     inside = {a: _inside(subject, s, dialect) for a, s in scopes.items()}
     achieved = [_achieved(subject, build, t).label(f"t{i}") for i, t in enumerate(targets)]
@@ -128,6 +140,7 @@ def statement(
     outside += [
         _outside(inside[a], subject.measures[m](build)).label(f"s{i}")
         for i, (a, m) in enumerate(sizes)
+        if _partial(scopes[a])
     ]
     source: Any = subject.table
     for target, on, outer in build.joins.values():
@@ -172,7 +185,7 @@ async def group_rows(
         **filters,
     )
     result = await session.execute(stmt)
-    n, m, t = len(by), len(measures), len(targets)
+    n, m, t = len([d for d in by if d is not Dimension.PROGRAMME]), len(measures), len(targets)
     u = t if target_access is not None else 0
     groups = []
     for row in result.all():
@@ -181,15 +194,35 @@ async def group_rows(
         achieved, at = cells[at : at + t], at + t
         beyond, at = cells[at : at + u], at + u
         rows_out, at = cells[at : at + len(scopes)], at + len(scopes)
+        totals = dict(zip(measures, cells[1 + n : 1 + n + m], strict=True))
         groups.append(
             Group(
                 programme_id=int(cells[0]),
                 dims=tuple(None if v is None else str(v) for v in cells[1 : 1 + n]),
-                measures=dict(zip(measures, cells[1 + n : 1 + n + m], strict=True)),
+                measures=totals,
                 achieved=tuple(int(v or 0) for v in achieved),
                 achieved_outside=tuple(int(v or 0) for v in beyond),
                 outside={a: int(v or 0) for a, v in zip(scopes, rows_out, strict=True)},
-                outside_sizes={k: float(v or 0) for k, v in zip(sizes, cells[at:], strict=True)},
+                outside_sizes=_beyond(sizes, scopes, totals, cells[at:]),
             )
         )
     return groups
+
+
+def _beyond(
+    sizes: Sequence[tuple[str, str]],
+    scopes: dict[str, RowFilter],
+    totals: dict[str, Any],
+    columns: Sequence[Any],
+) -> dict[tuple[str, str], float]:
+    """The part of each size outside its scope: its column where the scope is partial, all of
+    the size where the caller reads nothing raw, none of it where it reads everything."""
+    read = iter(columns)
+    out: dict[tuple[str, str], float] = {}
+    for access, measure in sizes:
+        scope = scopes[access]
+        if _partial(scope):
+            out[(access, measure)] = float(next(read) or 0)
+        else:
+            out[(access, measure)] = 0.0 if scope is EVERY_KEY else float(totals[measure] or 0)
+    return out

@@ -241,8 +241,9 @@ def _cells_of(
     programmes: dict[int, ProgrammeFacts],
     targets: list[Target],
 ) -> list[Cell]:
-    dims = tuple(zip(by, group.dims, strict=True))
     programme = programmes[group.programme_id].code
+    rest = (d for d in by if d is not Dimension.PROGRAMME)
+    dims = ((Dimension.PROGRAMME, programme), *zip(rest, group.dims, strict=True))
     outside = group.outside[indicator.access]
     if indicator.code == TARGET_ATTAINMENT:
         return [

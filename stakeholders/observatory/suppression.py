@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 
 __all__ = ["Grid", "exposed", "suppress"]
@@ -40,6 +40,18 @@ class Grid:
     outside: Sequence[int]
     outside_sizes: Sequence[float]
     line_axes: Sequence[int]
+    # Each line's cells, by axis and the key without that axis (built on first use).
+    _lines: dict[tuple[int, tuple[object, ...]], list[int]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def line(self, axis: int, key: tuple[object, ...]) -> list[int]:
+        """The cells that differ from `key` along `axis` only (and the cell itself)."""
+        if not self._lines:
+            for a in self.line_axes:
+                for i, k in enumerate(self.keys):
+                    self._lines.setdefault((a, k[:a] + k[a + 1 :]), []).append(i)
+        return self._lines.get((axis, key[:axis] + key[axis + 1 :]), [])
 
     def known(self, i: int) -> bool:
         return self.outside[i] == 0
@@ -112,7 +124,10 @@ def _hypercube(
     if not axes or len(axes) > MAX_CUBE_AXES:
         return None
     key = grid.keys[cell]
-    values = [sorted({k[a] for k in grid.keys} - {key[a]}, key=repr) for a in axes]
+    # Along each axis, the values of the cells in the cell's own line there.
+    values = [
+        sorted({grid.keys[j][a] for j in grid.line(a, key)} - {key[a]}, key=repr) for a in axes
+    ]
     best: tuple[float, set[int]] | None = None
     for other in product(*values):
         corners = _corners(key, axes, other, index)
