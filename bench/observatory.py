@@ -173,7 +173,7 @@ async def main(args: argparse.Namespace) -> int:
     )
     print(table(headers, rows))
     print(
-        "\nThe hub's statements: the caller (token, reach), the readable programmes, one GROUP BY;"
+        "\nThe hub's statements, once it knows the token: the readable programmes, one GROUP BY;"
         "\nthe raw query is the same GROUP BY written by hand, fetched and serialised."
     )
     return 0
