@@ -32,6 +32,7 @@ bench: $(STAMP)
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.funding
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.quality
+	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.observatory
 
 schema: $(STAMP)
 	$(BIN)/accord schema print > schema/schema.graphql

@@ -10,7 +10,7 @@ the schema refuses to build with a field that has no rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auth.errors import Forbidden, Unauthenticated
@@ -26,10 +26,11 @@ from auth.relations import (
     SameAsRow,
     TypeRule,
 )
-from auth.rules import ALWAYS, MUTATIONS, OPEN_IN, TYPES, VALUE_TYPES
+from auth.rules import ALWAYS, INDICATOR_ACCESS, MUTATIONS, OPEN_IN, TYPES, VALUE_TYPES
 
 __all__ = [
     "EVERY_KEY",
+    "INDICATOR_ACCESS",
     "MUTATIONS",
     "SAME_AS_ROW",
     "TYPES",
@@ -46,6 +47,8 @@ __all__ = [
     "derived_keys",
     "describe",
     "field_rule",
+    "grants_filter",
+    "indicator_filter",
     "may",
     "may_read_somewhere",
     "may_write_somewhere",
@@ -84,8 +87,15 @@ def row_filter(principal: Principal, type_name: str) -> RowFilter:
     An empty list means no row at all.
     """
     rule = TYPES[type_name]
+    return grants_filter(principal, rule.rows, rule.columns)
+
+
+def grants_filter(
+    principal: Principal, grants: Iterable[Grant], columns: Mapping[str, str] | None = None
+) -> RowFilter:
+    """The rows any of `grants` lets the caller reach, as row_filter answers it."""
     clauses: list[tuple[str, frozenset[Any]]] = []
-    for grant in rule.rows:
+    for grant in grants:
         if not principal.has_any_role(grant.roles):
             continue
         keys = grant.relation.keys(principal)
@@ -93,8 +103,17 @@ def row_filter(principal: Principal, type_name: str) -> RowFilter:
             return EVERY_KEY
         if keys:
             fact = grant.relation.fact or ""
-            clauses.append((rule.columns.get(fact, fact), keys))
+            clauses.append(((columns or {}).get(fact, fact), keys))
     return clauses
+
+
+def indicator_filter(principal: Principal, access: str, which: str) -> RowFilter:
+    """The counted rows of an indicator of `access` (auth.rules.observatory) the caller may
+    count at all (`which` "readers") or read unsuppressed ("unsuppressed")."""
+    rule = INDICATOR_ACCESS[access]
+    grants = rule.readers if which == "readers" else rule.unsuppressed
+    assert not any(g.relation.derived for g in grants), "indicators test the rows' own facts"
+    return grants_filter(principal, grants)
 
 
 def may(principal: Principal, action: str, target: Any) -> bool:

@@ -19,12 +19,14 @@ from auth.trusted import TrustedIssuers
 from gateway.body_limit import BodyLimit
 from gateway.context import Hub, get_context
 from gateway.db import Database
+from gateway.exports import router as exports_router
 from gateway.http import AccordRouter, error_response
 from gateway.lheo_export import router as lheo_router
 from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
+from gateway.observatory import router as observatory_router
 from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
 from gateway.wellknown import router as wellknown_router
@@ -106,6 +108,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
     app.include_router(lheo_router)
+    app.include_router(observatory_router)
+    app.include_router(exports_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     for fault in (DBAPIError, PoolTimeout, OSError):
         app.add_exception_handler(fault, _database_fault)

@@ -96,10 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     trainees.add_argument("--dry-run", action="store_true", help="check everything, save nothing")
     trainees.add_argument("file", metavar="FILE.csv", help="UTF-8 CSV, header row, `,` or `;`")
 
-    exports = sub.add_parser("export", help="write public documents").add_subparsers(
-        dest="action", required=True
-    )
-    _lheo_export(exports)
+    from gateway.export_command import add_parser as add_export
+
+    _lheo_export(add_export(sub))
     return parser
 
 

@@ -27,7 +27,11 @@ __all__ = [
     "db_downgrade",
     "db_upgrade",
     "demo_load",
+    "export_enrollments",
+    "export_enrolments",
+    "export_indicators",
     "export_lheo",
+    "export_responsibilities",
     "import_trainees",
     "keys_list",
     "keys_retire",
@@ -433,3 +437,12 @@ async def funding_check(args: argparse.Namespace) -> int:
         else "no funding anomaly"
     )
     return 1 if found else 0
+
+
+async def export_indicators(args: argparse.Namespace) -> int:
+    from gateway.export_command import run_export
+
+    return await run_export(args)
+
+
+export_enrollments = export_enrolments = export_responsibilities = export_indicators

@@ -54,6 +54,7 @@ async def get_context(request: Request, response: Response) -> AsyncIterator[Hub
             principal=principal,
             loaders=Loaders(session, principal, hub.database.dialect),
             max_page_size=hub.settings.max_page_size,
+            min_cell_size=hub.settings.min_cell_size,
             request=request,
             response=response,
             rescope=rescope,

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_depth: int = 12
     max_aliases: int = 30
     max_page_size: int = 100
+    # Indicator cells under this size are suppressed for whoever may not read them raw
+    # (NHS Digital hides 1-7, research networks 5 or 11).
+    min_cell_size: int = Field(default=10, ge=1)
     # The edge's bounds (README "Edge": where each default comes from).
     max_body_bytes: int = Field(default=2_000_000, gt=0)
     max_tokens: int = Field(default=2_000, gt=0)

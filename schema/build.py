@@ -23,6 +23,7 @@ from stakeholders.common.scalars import SCALARS
 from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
 from stakeholders.funding.schema import FundingMutation, FundingQuery
 from stakeholders.funding.sponsor_schema import SponsorMutation, SponsorQuery
+from stakeholders.observatory.schema import ObservatoryQuery
 from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
 from stakeholders.programmes.schema import ProgrammeMutation, ProgrammeQuery
@@ -45,6 +46,7 @@ class Query(
     FundingQuery,
     SponsorQuery,
     QualityQuery,
+    ObservatoryQuery,
     AuditQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when you may not see it.")

@@ -15,6 +15,7 @@ from auth.rules.funding import (
     FUNDING_VALUE_TYPES,
 )
 from auth.rules.lifecycle import ALWAYS, OPEN_IN
+from auth.rules.observatory import INDICATOR_ACCESS, OBSERVATORY_VALUE_TYPES
 from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
 from auth.rules.quality import (
     QUALITY_FIELDS,
@@ -23,7 +24,7 @@ from auth.rules.quality import (
     QUALITY_VALUE_TYPES,
 )
 
-__all__ = ["ALWAYS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
+__all__ = ["ALWAYS", "INDICATOR_ACCESS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
 
 
 T = TypeVar("T")
@@ -62,6 +63,7 @@ VALUE_TYPES = (
     | OUTCOME_VALUE_TYPES
     | FUNDING_VALUE_TYPES
     | QUALITY_VALUE_TYPES
+    | OBSERVATORY_VALUE_TYPES
 )
 
 _unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)

@@ -22,6 +22,8 @@ class RequestContext:
     principal: Principal
     loaders: Loaders
     max_page_size: int = 100
+    # Published indicator cells smaller than this are suppressed (ACCORD_MIN_CELL_SIZE).
+    min_cell_size: int = 10
     request: Any = None
     response: Any = None
     # Recomputes what the caller's party reaches, in this request's transaction: a mutation
