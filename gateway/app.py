@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         persisted=PersistedOperations(persisted_only=settings.persisted_only, manifest=manifest),
     )
     app.include_router(router)
+    _other_methods(app)
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
@@ -113,6 +114,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_metrics(app)
     _tune_garbage_collector()
     return app
+
+
+def _other_methods(app: FastAPI) -> None:
+    """PUT, PATCH, DELETE at /graphql: a GraphQL answer, not the framework's own detail."""
+
+    @app.api_route("/graphql", methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def not_graphql_over_http() -> Response:
+        message = "GraphQL over HTTP takes GET and POST"
+        return error_response(405, message, "BAD_INPUT", headers={"Allow": "GET, POST"})
 
 
 def _configure_logging(settings: Settings) -> None:

@@ -75,11 +75,20 @@ def error_response(
     body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
     media = media or _media.get()
     return Response(
-        orjson.dumps(body),
+        _dumps(body),
         status_code=status,
         media_type=f"{media}; charset=utf-8",
         headers=headers,
     )
+
+
+def _dumps(data: object) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        # A message quoting the caller's lone surrogate (an operationName of "\\udc00"): orjson
+        # refuses it, and it would be a 500. The json module writes it; UTF-8 then replaces it.
+        return json.dumps(data, ensure_ascii=False).encode("utf-8", "replace")
 
 
 class Refused(Exception):
@@ -119,7 +128,7 @@ class AccordRouter(GraphQLRouter[Any, None]):
 
     def encode_json(self, data: object) -> bytes:
         # orjson: 5-30 ms less per megabyte of response than the json module.
-        return orjson.dumps(data)
+        return _dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
         if isinstance(data, bytes):
@@ -137,6 +146,7 @@ class AccordRouter(GraphQLRouter[Any, None]):
             raise Refused(400, "the body (and variables, extensions) must be a JSON object")
         if _parameters.get() is None:  # the first object decoded is the POST body itself
             _parameters.set(decoded)
+            _check_parameters(decoded)
         return decoded
 
     def should_render_graphql_ide(self, request: Any) -> bool:
@@ -237,6 +247,14 @@ class AccordRouter(GraphQLRouter[Any, None]):
         )
         response.headers.raw.extend(sub_response.headers.raw)
         return response
+
+
+def _check_parameters(body: dict[str, Any]) -> None:
+    """strawberry checks query, variables and extensions, and quotes any operationName in its
+    message, a list as Python prints it."""
+    name = body.get("operationName")
+    if name is not None and not isinstance(name, str):
+        raise Refused(400, "operationName must be a string or null")
 
 
 def _too_deep(depth: int) -> GraphQLError:
