@@ -11,7 +11,7 @@ import httpx
 import pytest
 from graphql import GraphQLError
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 
 from gateway.app import create_app
 from gateway.db import Database, create_engine
@@ -250,6 +250,31 @@ async def test_a_commit_that_loses_the_database_is_unavailable_not_conflict(
     assert response.status_code == 503
     codes = [error["extensions"]["code"] for error in response.json()["errors"]]
     assert codes == ["UNAVAILABLE"]
+
+
+async def test_a_mutation_that_met_the_loss_before_the_commit_is_not_conflict(
+    session, client_for, monkeypatch
+):
+    # given a write whose flush finds the database gone, so that the commit then refuses too
+    # (found by `make soak` when PostgreSQL was killed under writes: UNAVAILABLE and CONFLICT)
+    world = await build_world(session)
+
+    async def gone(self, *args, **kwargs):
+        raise OperationalError("INSERT", {}, ConnectionResetError("reset"))
+
+    async def refuses(self):
+        raise PendingRollbackError("a previous flush failed")
+
+    monkeypatch.setattr("sqlalchemy.ext.asyncio.AsyncSession.flush", gone)
+    monkeypatch.setattr("sqlalchemy.ext.asyncio.AsyncSession.commit", refuses)
+    coordinator = client_for("MIN", "coordinator")
+    programme_id = to_global_id("Programme", world.programme.id)
+    # when
+    response = await coordinator.post(CREATE_AGREEMENT, input=agreement_input(programme_id))
+    # then
+    assert response.status_code == 503
+    codes = {error["extensions"]["code"] for error in response.json()["errors"]}
+    assert codes == {"UNAVAILABLE"}
 
 
 def test_database_faults_are_told_apart():
