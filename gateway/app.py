@@ -26,6 +26,7 @@ from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
 from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
+from gateway.tracing import install_tracing
 from gateway.wellknown import router as wellknown_router
 from schema.admission import Limits
 from schema.build import build_schema
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        if app.state.tracer_provider is not None:
+            app.state.tracer_provider.shutdown()  # sends the spans still batched
         if owns_database:
             await db.dispose()
 
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(RequestIds)  # outside BodyLimit: a refused body has its id and line too
     _health(app, db)
     install_metrics(app)
+    app.state.tracer_provider = install_tracing(app, db.engine, settings.otel_exporter)
     _tune_garbage_collector()
     return app
 
