@@ -37,6 +37,7 @@ from bench.soak_fault import fault_leg
 from bench.soak_fuzz import Verdicts, documents, judge
 from bench.soak_load import LoadPlan, run_load, summarise
 from gateway.db import Database
+from gateway.http import GRAPHQL_RESPONSE, JSON
 from gateway.settings import Settings
 from schema.build import build_schema
 from stakeholders.common.relay import decode_global_id
@@ -186,18 +187,62 @@ async def _parties_for_roles(database_url: str) -> dict[Role, str]:
     return found
 
 
+def _fan_out(levels: int) -> str:
+    fragments = ["fragment X0 on Query { __typename }"]
+    fragments += [f"fragment X{n} on Query {{ ...X{n - 1} ...X{n - 1} }}" for n in range(1, levels)]
+    return f"{{ ...X{levels - 1} }} " + " ".join(fragments)
+
+
+def refusals_leg(hub: RunningHub) -> bool:
+    """The issue's costly requests, each refused (LIMIT_EXCEEDED) in under 100 ms."""
+    nested = "programmes(first: 100) { edges { node { cohorts(first: 100) { edges { node { "
+    nested += "enrollments(first: 100) { edges { node { id } } } } } } } } }"
+    auditor = {"Authorization": f"Bearer {token_for(hub, OWNER, Role.AUDITOR)}"}
+    cases = {
+        "fragment fan-out, n=39": ({"query": _fan_out(39)}, {}),
+        "450,000 __typename tokens (5 MB)": ({"query": "{" + " __typename" * 450_000 + " }"}, {}),
+        "190,000 tokens in 1.9 MB": ({"query": "{" + " __typename" * 190_000 + " }"}, {}),
+        "an auditor's 30 aliased nested reads": (
+            {"query": "{ " + " ".join(f"a{n}: {nested}" for n in range(30)) + " }"},
+            auditor,
+        ),
+    }
+    print("\nrefusals (each the best of 5, on the SQLite hub):")
+    held = True
+    with httpx.Client(base_url=hub.url, timeout=30) as client:
+        for name, (body, headers) in cases.items():
+            best, codes = float("inf"), set()
+            for _ in range(5):
+                started = time.perf_counter()
+                response = client.post("/graphql", json=body, headers=headers)
+                best = min(best, time.perf_counter() - started)
+                codes = {e["extensions"]["code"] for e in response.json().get("errors", [])}
+            fine = codes == {"LIMIT_EXCEEDED"} and best < 0.1
+            held &= fine
+            coded = "/".join(sorted(codes))
+            print(f"  {name:40} {response.status_code} {coded} {best * 1000:6.1f} ms")
+    return held
+
+
 def fuzz_leg(hub: RunningHub, *, requests: int) -> bool:
     parties = asyncio.run(_parties_for_roles(hub.database_url))
     callers: dict[str, dict[str, str]] = {"anonymous": {}}
     for role, party in parties.items():
         callers[f"{role}@{party}"] = {"Authorization": f"Bearer {token_for(hub, party, role)}"}
+    # Each document with both media types: the spec's statuses are a path of their own, and
+    # generating a document costs more than sending it twice.
+    callers = {
+        f"{who} ({media})": {**headers, "accept": media}
+        for who, headers in callers.items()
+        for media in (JSON, GRAPHQL_RESPONSE)
+    }
     began = time.perf_counter()
     count = max(1, -(-requests // len(callers)))
     found = documents(build_schema()._schema, count, seed_value=2026)
     generated = time.perf_counter() - began
     verdicts = asyncio.run(_fuzz(hub.url, found, callers))
     took = time.perf_counter() - began
-    print(f"\nfuzz: {len(found)} generated documents x {len(callers)} callers", end="")
+    print(f"\nfuzz: {len(found)} generated documents x {len(callers)} callers and media", end="")
     print(f" ({generated:.0f} s to generate them)")
     print(f"  {verdicts.line()}; {took:.0f} s")
     print(f"  problems {len(verdicts.problems)}")
@@ -238,6 +283,7 @@ def main() -> int:
         sqlite_url = f"sqlite+aiosqlite:///{sqlite_home / 'accord.db'}"
         with serving(sqlite_url, sqlite_home, port=free_port()) as hub:
             held.append(load_leg("SQLite", hub, seconds=seconds, clients=clients))
+            held.append(refusals_leg(hub))
             held.append(fuzz_leg(hub, requests=fuzz_requests))
         postgres_url = os.environ.get("ACCORD_SOAK_DATABASE_URL", "").strip()
         try:
