@@ -10,7 +10,8 @@
    answer while it is down a 503 UNAVAILABLE within 1 s, readiness back within 1 s of the
    restart, no request past its deadline, every acknowledged write there.
 
-ACCORD_SOAK_SECONDS (60), ACCORD_SOAK_CLIENTS (32) and ACCORD_SOAK_FUZZ (10,000) shorten it.
+ACCORD_SOAK_SECONDS (60), ACCORD_SOAK_CLIENTS (32) and ACCORD_SOAK_FUZZ (10,000) shorten it;
+ACCORD_SOAK_LEGS (load,refusals,fuzz,fault) picks legs.
 Exits 1 when a rule is broken; the write goal is reported, not enforced.
 """
 
@@ -35,20 +36,19 @@ from auth.tokens import SigningKeys, issue_token
 from bench.private_postgres import Missing, free_port, private_postgres
 from bench.soak_fault import fault_leg
 from bench.soak_fuzz import Verdicts, documents, judge
-from bench.soak_load import LoadPlan, run_load, summarise
+from bench.soak_load import KEEPALIVE_S, LoadPlan, missing_writes, run_load, summarise
 from gateway.db import Database
 from gateway.http import GRAPHQL_RESPONSE, JSON
 from gateway.settings import Settings
 from schema.build import build_schema
-from stakeholders.common.relay import decode_global_id
 from stakeholders.parties.models import Party
-from stakeholders.programmes.models import Agreement
 
 ACCORD = (sys.executable, "-m", "gateway.cli")
 # The demo's Chongqing programme, its owner (whose coordinator writes) and an operator of it.
 PROGRAMME_CODE = "CQ-DIGITAL-ENGINEERS"
 OWNER, OPERATOR = "CQ-HRSS", "CQ-CQIE"
 WRITE_GOAL_MS = 500.0
+LEGS = ("load", "refusals", "fuzz", "fault")
 
 
 @dataclass
@@ -141,18 +141,6 @@ def load_plan(hub: RunningHub, *, seconds: float, clients: int) -> LoadPlan:
     ids = {edge["node"]["code"]: edge["node"]["id"] for edge in edges}
     parties = [{"partyCode": OWNER, "role": "OWNER"}, {"partyCode": OPERATOR, "role": "OPERATOR"}]
     return LoadPlan(hub.url, token, ids[PROGRAMME_CODE], parties, clients, seconds)
-
-
-async def missing_writes(database_url: str, acknowledged: list[str]) -> int:
-    """Acknowledged agreements the database does not hold."""
-    wanted = {decode_global_id(global_id)[1] for global_id in acknowledged}
-    database = Database.from_url(database_url)
-    try:
-        async with database.sessions() as session:
-            held = set((await session.scalars(select(Agreement.id))).all())
-    finally:
-        await database.dispose()
-    return len(wanted - held)
 
 
 def load_leg(name: str, hub: RunningHub, *, seconds: float, clients: int) -> bool:
@@ -254,7 +242,8 @@ def fuzz_leg(hub: RunningHub, *, requests: int) -> bool:
 async def _fuzz(url: str, found: list[str], callers: dict[str, dict[str, str]]) -> Verdicts:
     verdicts = Verdicts()
     work = [(who, headers, document) for document in found for who, headers in callers.items()]
-    async with httpx.AsyncClient(base_url=url, timeout=35) as client:
+    limits = httpx.Limits(keepalive_expiry=KEEPALIVE_S)
+    async with httpx.AsyncClient(base_url=url, timeout=35, limits=limits) as client:
 
         async def worker(offset: int) -> None:
             for caller, headers, document in work[offset::16]:
@@ -274,6 +263,7 @@ def main() -> int:
     seconds = float(os.environ.get("ACCORD_SOAK_SECONDS", "60"))
     clients = int(os.environ.get("ACCORD_SOAK_CLIENTS", "32"))
     fuzz_requests = int(os.environ.get("ACCORD_SOAK_FUZZ", "10000"))
+    legs = set(os.environ.get("ACCORD_SOAK_LEGS", ",".join(LEGS)).split(","))
     print(f"soak: {os.cpu_count()} cores; the load generator shares them with the hub")
     held: list[bool] = []
     with tempfile.TemporaryDirectory(prefix="accord-soak-") as folder, ExitStack() as stack:
@@ -282,20 +272,26 @@ def main() -> int:
         sqlite_home.mkdir()
         sqlite_url = f"sqlite+aiosqlite:///{sqlite_home / 'accord.db'}"
         with serving(sqlite_url, sqlite_home, port=free_port()) as hub:
-            held.append(load_leg("SQLite", hub, seconds=seconds, clients=clients))
-            held.append(refusals_leg(hub))
-            held.append(fuzz_leg(hub, requests=fuzz_requests))
+            if "load" in legs:
+                held.append(load_leg("SQLite", hub, seconds=seconds, clients=clients))
+            if "refusals" in legs:
+                held.append(refusals_leg(hub))
+            if "fuzz" in legs:
+                held.append(fuzz_leg(hub, requests=fuzz_requests))
         postgres_url = os.environ.get("ACCORD_SOAK_DATABASE_URL", "").strip()
         try:
-            if not postgres_url:
-                postgres_url = stack.enter_context(private_postgres()).url
-            postgres_home = home / "postgresql"
-            postgres_home.mkdir()
-            with serving(postgres_url, postgres_home, port=free_port()) as hub:
-                held.append(load_leg("PostgreSQL", hub, seconds=seconds, clients=clients))
-            fault_home = home / "fault"
-            fault_home.mkdir()
-            held.append(fault_leg(fault_home, clients=clients, serving=serving, plan=load_plan))
+            if "load" in legs:
+                if not postgres_url:
+                    postgres_url = stack.enter_context(private_postgres()).url
+                postgres_home = home / "postgresql"
+                postgres_home.mkdir()
+                with serving(postgres_url, postgres_home, port=free_port()) as hub:
+                    held.append(load_leg("PostgreSQL", hub, seconds=seconds, clients=clients))
+            if "fault" in legs:
+                fault_home = home / "fault"
+                fault_home.mkdir()
+                plan = load_plan
+                held.append(fault_leg(fault_home, clients=clients, serving=serving, plan=plan))
         except Missing as missing:
             print(f"\nPostgreSQL legs skipped: {missing}")
     print(f"\nsoak: {'every rule held' if all(held) else 'a rule was broken (above)'}")

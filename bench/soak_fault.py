@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from bench.private_postgres import free_port, private_postgres
-from bench.soak_load import Answer, LoadPlan, percentile, run_load
+from bench.soak_load import Answer, LoadPlan, missing_writes, percentile, run_load
 
 __all__ = ["fault_leg"]
 
@@ -52,8 +52,6 @@ def fault_leg(
     serving: Callable[..., AbstractContextManager[Any]],
     plan: Callable[..., LoadPlan],
 ) -> bool:
-    from bench.soak import missing_writes
-
     with private_postgres() as postgres, serving(postgres.url, home, port=free_port()) as hub:
         events: dict[str, float] = {}
 

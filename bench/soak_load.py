@@ -13,8 +13,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
-__all__ = ["Answer", "LoadPlan", "Summary", "percentile", "run_load", "summarise"]
+from gateway.db import Database
+from stakeholders.common.relay import decode_global_id
+from stakeholders.programmes.models import Agreement
+
+__all__ = [
+    "KEEPALIVE_S",
+    "Answer",
+    "LoadPlan",
+    "Summary",
+    "missing_writes",
+    "percentile",
+    "run_load",
+    "summarise",
+]
 
 READS = [
     # anonymous: the public catalogue
@@ -28,6 +42,9 @@ READS = [
         "progress } } } } } } }",
     ),
 ]
+# Under uvicorn's 5 s: at httpx's default of 5 s too, a connection the server is closing is
+# sometimes reused, and the request is lost (ReadError), which is the client's race.
+KEEPALIVE_S = 2.0
 CREATE_AGREEMENT = (
     "mutation($input: CreateAgreementInput!) "
     "{ createAgreement(input: $input) { agreement { id } } }"
@@ -97,7 +114,11 @@ async def run_load(
     answers: list[Answer] = []
     began = time.perf_counter()
     stop = began + plan.seconds
-    limits = httpx.Limits(max_connections=plan.clients, max_keepalive_connections=plan.clients)
+    limits = httpx.Limits(
+        max_connections=plan.clients,
+        max_keepalive_connections=plan.clients,
+        keepalive_expiry=KEEPALIVE_S,
+    )
     async with httpx.AsyncClient(base_url=plan.url, timeout=plan.timeout, limits=limits) as client:
 
         async def caller(index: int) -> None:
@@ -159,3 +180,15 @@ def summarise(answers: Sequence[Answer], seconds: float) -> Summary:
         if kind == "write":
             summary.write_p99_ms = p99
     return summary
+
+
+async def missing_writes(database_url: str, acknowledged: list[str]) -> int:
+    """Acknowledged agreements the database does not hold."""
+    wanted = {decode_global_id(global_id)[1] for global_id in acknowledged}
+    database = Database.from_url(database_url)
+    try:
+        async with database.sessions() as session:
+            held = set((await session.scalars(select(Agreement.id))).all())
+    finally:
+        await database.dispose()
+    return len(wanted - held)
