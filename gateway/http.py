@@ -14,7 +14,7 @@ import asyncio
 import dataclasses
 import json
 from contextvars import ContextVar
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from cross_web import HTTPException
@@ -29,6 +29,9 @@ from strawberry.types.unset import UNSET
 from gateway.persisted import PersistedOperations, Unpersisted
 from schema.database_faults import RETRY_AFTER_SECONDS
 from schema.text_checks import MAX_JSON_DEPTH, json_depth_exceeded
+
+if TYPE_CHECKING:
+    from gateway.outage import Outage
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "AccordRouter", "error_response", "negotiate"]
 
@@ -120,11 +123,13 @@ class AccordRouter(GraphQLRouter[Any, None]):
         *args: Any,
         deadline_seconds: float,
         persisted: PersistedOperations | None = None,
+        outage: Outage | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.deadline_seconds = deadline_seconds
         self.persisted = persisted or PersistedOperations()
+        self.outage = outage  # told when an answer is UNAVAILABLE
 
     def encode_json(self, data: object) -> bytes:
         # orjson: 5-30 ms less per megabyte of response than the json module.
@@ -237,6 +242,8 @@ class AccordRouter(GraphQLRouter[Any, None]):
         headers: dict[str, str] = {}
         if "UNAVAILABLE" in codes:
             status, headers["Retry-After"] = 503, str(RETRY_AFTER_SECONDS)
+            if self.outage is not None:
+                self.outage.seen()
         elif media == GRAPHQL_RESPONSE and any("data" not in answer for answer in answers):
             status = 400
         response = Response(

@@ -78,8 +78,10 @@ class UnitOfWork(SchemaExtension):
         result = self.execution_context.result
         if result is None:
             return
-        error = GraphQLError(message, extensions={"code": code})
         result.data = None
+        if code == "UNAVAILABLE" and self._found_unavailable():
+            return  # said once already, by the field that met the loss
+        error = GraphQLError(message, extensions={"code": code})
         result.errors = [*(getattr(result, "errors", None) or []), error]
 
 
