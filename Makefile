@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := auth gateway schema stakeholders demo tests bench alembic/env.py
 
-.PHONY: run test bench schema clean
+.PHONY: run test bench soak schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: $(STAMP)
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.funding
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.quality
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.observatory
+
+# A few minutes: load on SQLite and PostgreSQL, 10,000 fuzzed requests, PostgreSQL killed
+# mid-load (ACCORD_SOAK_DATABASE_URL for a server of yours; else an initdb of its own).
+soak: $(STAMP)
+	ACCORD_SOAK_DATABASE_URL="$(ACCORD_SOAK_DATABASE_URL)" $(BIN)/python -m bench.soak
 
 schema: $(STAMP)
 	$(BIN)/accord schema print > schema/schema.graphql

@@ -27,8 +27,10 @@ from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
 from gateway.oauth import router as oauth_router
 from gateway.observatory import router as observatory_router
+from gateway.outage import Outage, ShedWhileDown
 from gateway.persisted import PersistedOperations, load_manifest
 from gateway.settings import Settings, get_settings
+from gateway.tracing import install_tracing
 from gateway.wellknown import router as wellknown_router
 from schema.admission import Limits
 from schema.build import build_schema
@@ -54,6 +56,7 @@ def _database_fault(request: Request, exc: Exception) -> Response:
     503 for every caller alike when the database is away, else a coded, masked 500."""
     if is_unavailable(exc):
         log.warning("database unavailable: %s", type(exc).__name__)
+        request.app.state.outage.seen()
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         if request.url.path == TOKEN_PATH:  # OAuth clients read RFC 6749's shape
             body = {"error": "temporarily_unavailable", "error_description": UNAVAILABLE_MESSAGE}
@@ -77,6 +80,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        if app.state.tracer_provider is not None:
+            app.state.tracer_provider.shutdown()  # sends the spans still batched
         if owns_database:
             await db.dispose()
 
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     trusted = TrustedIssuers.parse(settings.trusted_issuers, own_issuer=settings.issuer)
     keys = SigningKeys.load_or_create(settings.signing_key_file)
     app.state.hub = Hub(settings, db, keys, trusted)
+    app.state.outage = outage = Outage()
     limits = Limits(
         max_tokens=settings.max_tokens,
         max_depth=settings.max_depth,
@@ -103,8 +109,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         graphql_ide="graphiql" if limits.introspection else None,
         deadline_seconds=settings.request_deadline_ms / 1000,
         persisted=PersistedOperations(persisted_only=settings.persisted_only, manifest=manifest),
+        outage=outage,
     )
     app.include_router(router)
+    _other_methods(app)
     app.include_router(oauth_router)
     app.include_router(wellknown_router)
     app.include_router(lheo_router)
@@ -113,12 +121,23 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     for fault in (DBAPIError, PoolTimeout, OSError):
         app.add_exception_handler(fault, _database_fault)
+    app.add_middleware(ShedWhileDown, outage=outage)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIds)  # outside BodyLimit: a refused body has its id and line too
-    _health(app, db)
+    _health(app, db, outage)
     install_metrics(app)
+    app.state.tracer_provider = install_tracing(app, db.engine, settings.otel_exporter)
     _tune_garbage_collector()
     return app
+
+
+def _other_methods(app: FastAPI) -> None:
+    """PUT, PATCH, DELETE at /graphql: a GraphQL answer, not the framework's own detail."""
+
+    @app.api_route("/graphql", methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def not_graphql_over_http() -> Response:
+        message = "GraphQL over HTTP takes GET and POST"
+        return error_response(405, message, "BAD_INPUT", headers={"Allow": "GET, POST"})
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -138,7 +157,7 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _health(app: FastAPI, db: Database) -> None:
+def _health(app: FastAPI, db: Database, outage: Outage) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -151,6 +170,8 @@ def _health(app: FastAPI, db: Database) -> None:
         except Exception as exc:  # any failure means "not ready"; its kind goes to the log
             health = logging.getLogger("accord.health")
             health.warning("database not reachable: %s", type(exc).__name__)
+            outage.seen()
             headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
             return JSONResponse({"status": "unavailable"}, status_code=503, headers=headers)
+        outage.cleared()
         return JSONResponse({"status": "ready"})

@@ -14,7 +14,7 @@ import asyncio
 import dataclasses
 import json
 from contextvars import ContextVar
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from cross_web import HTTPException
@@ -29,6 +29,9 @@ from strawberry.types.unset import UNSET
 from gateway.persisted import PersistedOperations, Unpersisted
 from schema.database_faults import RETRY_AFTER_SECONDS
 from schema.text_checks import MAX_JSON_DEPTH, json_depth_exceeded
+
+if TYPE_CHECKING:
+    from gateway.outage import Outage
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "AccordRouter", "error_response", "negotiate"]
 
@@ -75,11 +78,20 @@ def error_response(
     body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
     media = media or _media.get()
     return Response(
-        orjson.dumps(body),
+        _dumps(body),
         status_code=status,
         media_type=f"{media}; charset=utf-8",
         headers=headers,
     )
+
+
+def _dumps(data: object) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        # A message quoting the caller's lone surrogate (an operationName of "\\udc00"): orjson
+        # refuses it, and it would be a 500. The json module writes it; UTF-8 then replaces it.
+        return json.dumps(data, ensure_ascii=False).encode("utf-8", "replace")
 
 
 class Refused(Exception):
@@ -111,15 +123,17 @@ class AccordRouter(GraphQLRouter[Any, None]):
         *args: Any,
         deadline_seconds: float,
         persisted: PersistedOperations | None = None,
+        outage: Outage | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.deadline_seconds = deadline_seconds
         self.persisted = persisted or PersistedOperations()
+        self.outage = outage  # told when an answer is UNAVAILABLE
 
     def encode_json(self, data: object) -> bytes:
         # orjson: 5-30 ms less per megabyte of response than the json module.
-        return orjson.dumps(data)
+        return _dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
         if isinstance(data, bytes):
@@ -137,6 +151,7 @@ class AccordRouter(GraphQLRouter[Any, None]):
             raise Refused(400, "the body (and variables, extensions) must be a JSON object")
         if _parameters.get() is None:  # the first object decoded is the POST body itself
             _parameters.set(decoded)
+            _check_parameters(decoded)
         return decoded
 
     def should_render_graphql_ide(self, request: Any) -> bool:
@@ -227,6 +242,8 @@ class AccordRouter(GraphQLRouter[Any, None]):
         headers: dict[str, str] = {}
         if "UNAVAILABLE" in codes:
             status, headers["Retry-After"] = 503, str(RETRY_AFTER_SECONDS)
+            if self.outage is not None:
+                self.outage.seen()
         elif media == GRAPHQL_RESPONSE and any("data" not in answer for answer in answers):
             status = 400
         response = Response(
@@ -237,6 +254,14 @@ class AccordRouter(GraphQLRouter[Any, None]):
         )
         response.headers.raw.extend(sub_response.headers.raw)
         return response
+
+
+def _check_parameters(body: dict[str, Any]) -> None:
+    """strawberry checks query, variables and extensions, and quotes any operationName in its
+    message, a list as Python prints it."""
+    name = body.get("operationName")
+    if name is not None and not isinstance(name, str):
+        raise Refused(400, "operationName must be a string or null")
 
 
 def _too_deep(depth: int) -> GraphQLError:

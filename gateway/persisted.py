@@ -92,6 +92,8 @@ class PersistedOperations:
     ) -> str | None:
         """The document to run (None: no document, strawberry's own error); raises Unpersisted."""
         persisted_query = (extensions or {}).get("persistedQuery")
+        if persisted_query is not None and not isinstance(persisted_query, dict):
+            raise Unpersisted("persistedQuery must be an object", "BAD_INPUT")
         if document_id is not None:
             return await self._by_hash(session, _hash_of(document_id), "documentId")
         if isinstance(persisted_query, dict):
@@ -108,7 +110,8 @@ class PersistedOperations:
             raise Unpersisted("persistedQuery needs version 1 and a sha256Hash", "BAD_INPUT")
         if query is None:
             return await self._by_hash(session, digest, "PersistedQueryNotFound")
-        if hashlib.sha256(query.encode()).hexdigest() != digest:
+        # surrogatepass: a lone surrogate (sent escaped) hashes rather than raises.
+        if hashlib.sha256(query.encode(errors="surrogatepass")).hexdigest() != digest:
             raise Unpersisted("sha256Hash is not the hash of the query", "BAD_INPUT")
         if self.persisted_only:
             await self._require_listed(session, query)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # "json": one object a line with the request id (gateway.logs); "text" for a terminal.
     log_format: str = "json"
     sql_echo: bool = False
+    # OpenTelemetry traces of requests and SQL: "console" or "otlp" (gateway.tracing); off if "".
+    otel_exporter: Literal["", "console", "otlp"] = ""
 
 
 @lru_cache

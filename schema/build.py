@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.execution import ExecutionContext
@@ -21,6 +22,7 @@ from stakeholders.common.relay import Node
 from stakeholders.common.resolvers import Info, load_node, node_types
 from stakeholders.common.scalars import SCALARS
 from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
+from stakeholders.errors import BadInput
 from stakeholders.funding.schema import FundingMutation, FundingQuery
 from stakeholders.funding.sponsor_schema import SponsorMutation, SponsorQuery
 from stakeholders.observatory.schema import ObservatoryQuery
@@ -74,6 +76,32 @@ class Mutation(
 
 
 class AccordSchema(strawberry.federation.Schema):
+    def entities_resolver(
+        self, info: Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """strawberry's resolver takes each representation as `{__typename, id}` on trust: a
+        string, an unknown type or a missing id was an INTERNAL error (found by the fuzz)."""
+        problems = [self._representation_problem(item) for item in representations]
+        valid = [
+            item for item, problem in zip(representations, problems, strict=True) if problem is None
+        ]
+        resolved = iter(super().entities_resolver(info, valid) if valid else [])
+        # As strawberry's own: an item that failed is its exception, the error at its index.
+        answers: list[Any] = [next(resolved) if p is None else p for p in problems]
+        return answers
+
+    def _representation_problem(self, representation: Any) -> BadInput | None:
+        if not isinstance(representation, dict) or set(representation) != {"__typename", "id"}:
+            return BadInput("a representation is an object of __typename and id", field="id")
+        type_name = representation["__typename"]
+        known = (
+            self.schema_converter.type_map.get(type_name) if isinstance(type_name, str) else None
+        )
+        definition = getattr(known, "definition", None)
+        if not hasattr(getattr(definition, "origin", None), "resolve_reference"):
+            return BadInput("__typename names no entity of this subgraph", field="__typename")
+        return None
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

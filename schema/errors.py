@@ -26,7 +26,11 @@ __all__ = ["UNAVAILABLE_MESSAGE", "code_error", "without_suggestions"]
 
 log = logging.getLogger("accord.errors")
 
-LIMIT_MARKERS = ("exceeds maximum operation depth", "aliases", "max tokens")
+# Limit messages of graphql-core's own that reach here without a code (schema.admission codes
+# its own). Precise: "Use different aliases" in a field conflict is no limit.
+LIMIT_MESSAGES = re.compile(
+    r"exceeds maximum operation depth|Document contains more than \d+ tokens", re.IGNORECASE
+)
 # graphql-core appends these to unknown arguments, types, enum values and input fields: a map
 # of the schema for whoever probes it with typos, with introspection off or not.
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -69,8 +73,7 @@ _STATEMENT_TIMEOUT = {"code": "LIMIT_EXCEEDED", "measure": "statement_timeout"}
 
 
 def _is_limit(message: str) -> bool:
-    lowered = message.lower()
-    return any(marker in lowered for marker in LIMIT_MARKERS)
+    return LIMIT_MESSAGES.search(message) is not None
 
 
 def _set(error: GraphQLError, message: str, extensions: dict[str, object]) -> None:

@@ -56,19 +56,32 @@ class UnitOfWork(SchemaExtension):
         except (SQLAlchemyError, OSError) as exc:
             await _rollback(session)
             log.warning("commit failed: %s", type(exc).__name__)
-            if is_unavailable(exc):
-                # The database went away: nothing was saved, and no one else won a race.
+            if is_unavailable(exc) or self._found_unavailable():
+                # The database went away: nothing was saved, and no one else won a race. A
+                # mutation that met the loss first leaves a session that can only refuse
+                # (PendingRollbackError), which is no race either.
                 self._fail_all(UNAVAILABLE_MESSAGE, "UNAVAILABLE")
             else:
                 message = "the change could not be saved (concurrent update): retry"
                 self._fail_all(message, "CONFLICT")
 
+    def _found_unavailable(self) -> bool:
+        result = self.execution_context.result
+        for error in getattr(result, "errors", None) or []:
+            original = error.original_error
+            coded = (error.extensions or {}).get("code") == "UNAVAILABLE"
+            if coded or (original is not None and is_unavailable(original)):
+                return True
+        return False
+
     def _fail_all(self, message: str, code: str) -> None:
         result = self.execution_context.result
         if result is None:
             return
-        error = GraphQLError(message, extensions={"code": code})
         result.data = None
+        if code == "UNAVAILABLE" and self._found_unavailable():
+            return  # said once already, by the field that met the loss
+        error = GraphQLError(message, extensions={"code": code})
         result.errors = [*(getattr(result, "errors", None) or []), error]
 
 

@@ -9,111 +9,27 @@ without a `postgres` user to run them as).
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
+from bench.private_postgres import Missing, PrivatePostgres, private_postgres
 from tests import federation_support as fed
 
 ANONYMOUS_READ = {"query": "{ programmes { totalCount } }"}
 VIEWER_READ = {"query": "{ viewer { sub party { code } } programmes { totalCount } }"}
-START_TIMEOUT = 30.0
-
-
-def _binary(name: str) -> str:
-    installed = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    found = shutil.which(name) or next(iter(installed), None)
-    if found is None:
-        pytest.skip(f"PostgreSQL's {name} is not installed: the outage test needs its own server")
-    return found
-
-
-def _owner() -> str | None:
-    """initdb and postgres refuse to run as root: run them as `postgres` then."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("running as root without a postgres user: PostgreSQL cannot be started")
-    return "postgres"
-
-
-@dataclass
-class PrivatePostgres:
-    data: Path
-    port: int
-    log: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+asyncpg://accord@127.0.0.1:{self.port}/postgres"
-
-    def start(self) -> None:
-        command = [
-            _binary("postgres"),
-            "-D", str(self.data),
-            "-p", str(self.port),
-            "-h", "127.0.0.1",
-            "-k", str(self.data),
-            "-c", "fsync=off",
-        ]  # fmt: skip
-        with self.log.open("ab") as out:
-            # The postmaster is our child (no runuser between): killed, it is reaped, and its
-            # lock file then names no living process.
-            self.process = subprocess.Popen(
-                command,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                user=_owner(),
-            )
-        deadline = time.monotonic() + START_TIMEOUT
-        ready = [_binary("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "accord"]
-        ready += ["-q"]
-        while subprocess.run(ready).returncode != 0:
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                pytest.fail(f"PostgreSQL did not start:\n{fed.tail(self.log.read_text())}")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL to the server and every backend: a crash, not a shutdown."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PrivatePostgres]:
-    # Not under pytest's own temporary folder, which only root may enter.
-    home = Path(tempfile.mkdtemp(prefix="accord-outage-"))
-    owner = _owner()
-    if owner:
-        shutil.chown(home, user=owner)
-    data = home / "data"
-    initdb = [_binary("initdb"), "-D", str(data), "-A", "trust", "-U", "accord", "--no-sync"]
-    done = subprocess.run(initdb, capture_output=True, text=True, user=owner)
-    assert done.returncode == 0, done.stderr
-    server = PrivatePostgres(data, fed.free_port(), home / "postgres.log")
-    server.start()
     try:
-        yield server
-    finally:
-        if server.process is not None and server.process.poll() is None:
-            fed.stop(server.process)
-        shutil.rmtree(home, ignore_errors=True)
+        with private_postgres() as server:
+            yield server
+    except Missing as missing:
+        pytest.skip(f"{missing}: the outage test needs a PostgreSQL of its own")
 
 
 @pytest.fixture(scope="module")

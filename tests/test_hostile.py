@@ -11,10 +11,11 @@ import httpx
 import pytest
 from graphql import GraphQLError
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 
 from gateway.app import create_app
 from gateway.db import Database, create_engine
+from gateway.http import GRAPHQL_RESPONSE, AccordRouter
 from schema.database_faults import is_unavailable
 from stakeholders.common.relay import to_global_id
 from tests.conftest import PG_URL, token
@@ -223,6 +224,45 @@ async def test_an_unreachable_database_is_503_unavailable_for_everyone(
     assert _error(response)["extensions"] == {"code": "UNAVAILABLE"}
 
 
+async def test_once_the_database_is_found_away_requests_are_shed_without_work(
+    settings, monkeypatch
+):
+    # given a hub whose database is unreachable, and one request that found it so
+    database = Database.from_url(UNREACHABLE["postgresql"])
+    app = create_app(settings, database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        first = await client.post("/graphql", json={"query": "{ parties { totalCount } }"})
+        assert first.status_code == 503
+
+        # when more come in the next moment, GraphQL is not reached
+        async def reached(*args, **kwargs):
+            raise AssertionError("the request reached GraphQL")
+
+        monkeypatch.setattr(AccordRouter, "run", reached)
+        accept = {"accept": GRAPHQL_RESPONSE}
+        shed = await client.post("/graphql", json={"query": "{ __typename }"}, headers=accept)
+        # then they get the same answer
+        assert shed.status_code == 503
+        assert shed.headers["retry-after"] == "2"
+        assert shed.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+        assert _error(shed)["extensions"] == {"code": "UNAVAILABLE"}
+        # and once the moment has passed, the next request is a probe that reaches GraphQL
+        app.state.outage.until = 0.0
+        with pytest.raises(AssertionError, match="reached GraphQL"):
+            await client.post("/graphql", json={"query": "{ __typename }"})
+    await database.dispose()
+
+
+async def test_readiness_clears_a_known_outage(app, http):
+    # given an outage seen a moment ago, by a database that is back
+    app.state.outage.seen()
+    # when readiness finds the database, then requests are served again at once
+    assert (await http.get("/readyz")).status_code == 200
+    response = await http.post("/graphql", json={"query": "{ __typename }"})
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
 async def test_the_token_endpoint_without_its_database_is_503_in_oauth_terms(unreachable_http):
     response = await unreachable_http.post(
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=("some-client", "secret")
@@ -242,6 +282,31 @@ async def test_a_commit_that_loses_the_database_is_unavailable_not_conflict(
         raise OperationalError("COMMIT", {}, ConnectionRefusedError("refused"))
 
     monkeypatch.setattr("sqlalchemy.ext.asyncio.AsyncSession.commit", gone)
+    coordinator = client_for("MIN", "coordinator")
+    programme_id = to_global_id("Programme", world.programme.id)
+    # when
+    response = await coordinator.post(CREATE_AGREEMENT, input=agreement_input(programme_id))
+    # then
+    assert response.status_code == 503
+    codes = [error["extensions"]["code"] for error in response.json()["errors"]]
+    assert codes == ["UNAVAILABLE"]
+
+
+async def test_a_mutation_that_met_the_loss_before_the_commit_is_not_conflict(
+    session, client_for, monkeypatch
+):
+    # given a write whose flush finds the database gone, so that the commit then refuses too
+    # (found by `make soak` when PostgreSQL was killed under writes: UNAVAILABLE and CONFLICT)
+    world = await build_world(session)
+
+    async def gone(self, *args, **kwargs):
+        raise OperationalError("INSERT", {}, ConnectionResetError("reset"))
+
+    async def refuses(self):
+        raise PendingRollbackError("a previous flush failed")
+
+    monkeypatch.setattr("sqlalchemy.ext.asyncio.AsyncSession.flush", gone)
+    monkeypatch.setattr("sqlalchemy.ext.asyncio.AsyncSession.commit", refuses)
     coordinator = client_for("MIN", "coordinator")
     programme_id = to_global_id("Programme", world.programme.id)
     # when
