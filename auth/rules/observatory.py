@@ -42,6 +42,9 @@ INDICATOR_ACCESS: dict[str, IndicatorAccess] = {
         readers=(*anyone(PARTICIPANT), AUDITING),
         unsuppressed=(OWNING, TRAINING, AUDITING),
     ),
+    # Labels are public facts (the catalogue shows them with their dates): counted and
+    # shown as they are, to anyone.
+    "labels": IndicatorAccess(readers=anyone(ANY_ROW), unsuppressed=anyone(ANY_ROW)),
     # Duties follow the responsibilities: every party of the programme reads them all.
     "work": IndicatorAccess(
         readers=(*anyone(PARTICIPANT), AUDITING),

@@ -49,7 +49,10 @@ __all__ = [
     "Build",
     "Subject",
     "TargetMeasure",
+    "district_rollup",
+    "one_when",
     "period_label",
+    "periods",
 ]
 
 ENROLLMENTS = table_of(Enrollment)
@@ -85,7 +88,7 @@ class Build:
         self.joins.setdefault(name, (target, on, outer))
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+def one_when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     """A row's part in a count: 1 when the condition holds (a NULL is not a yes)."""
     return case((condition, 1), else_=0)
 
@@ -123,7 +126,7 @@ def _has_flag(column: ColumnElement[Any], flag: str) -> ColumnElement[bool]:
     return cast(column, Text).like(f'%"{flag}"%')
 
 
-def _district_rollup() -> Any:
+def district_rollup() -> Any:
     """Each party with its topmost DISTRICT-kind ancestor (itself included): districts roll up
     the party tree, as DHIS2's organisation units do."""
     party, area, above = PARTIES.alias("rp"), PARTIES.alias("ra"), PARTIES.alias("rb")
@@ -266,14 +269,14 @@ AUDIENCES: dict[str, Callable[[Build], ColumnElement[bool]]] = {
 def _enrolment_measures() -> dict[str, Expression]:
     e = ENROLLMENTS
     measures: dict[str, Expression] = {
-        "enrolled": lambda b: _count(_admitted(b)),
-        "completed": lambda b: _count(e.c.status == EnrollmentStatus.COMPLETED.value),
-        "certified": lambda b: _count(_certified(b)),
-        "first_attempts": lambda b: _count(_first_attempt(b).c.id.is_not(None)),
-        "first_passes": lambda b: _count(_first_attempt(b).c.passed.is_(True)),
-        "placed_6m": lambda b: _count(_placed(b)),
+        "enrolled": lambda b: one_when(_admitted(b)),
+        "completed": lambda b: one_when(e.c.status == EnrollmentStatus.COMPLETED.value),
+        "certified": lambda b: one_when(_certified(b)),
+        "first_attempts": lambda b: one_when(_first_attempt(b).c.id.is_not(None)),
+        "first_passes": lambda b: one_when(_first_attempt(b).c.passed.is_(True)),
+        "placed_6m": lambda b: one_when(_placed(b)),
         "subsidy_minor": lambda b: func.coalesce(_subsidy(b).c.amount_minor, 0),
-        "subsidised": lambda b: _count(_subsidy(b).c.amount_minor.is_not(None)),
+        "subsidised": lambda b: one_when(_subsidy(b).c.amount_minor.is_not(None)),
         "envelope_minor": lambda b: _programme(b).c.budget_minor,
     }
     for audience, test in AUDIENCES.items():
@@ -285,12 +288,12 @@ def _enrolment_measures() -> dict[str, Expression]:
 def _both(
     first: Callable[[Build], ColumnElement[bool]], second: Callable[[Build], ColumnElement[bool]]
 ) -> Expression:
-    return lambda b: _count(and_(first(b), second(b)))
+    return lambda b: one_when(and_(first(b), second(b)))
 
 
 def _district(build: Build) -> ColumnElement[Any]:
     if "district" not in build.joins:
-        rollup = _district_rollup()
+        rollup = district_rollup()
         build.need(
             "district", rollup, rollup.c.party_id == _cohort(build).c.district_party_id, True
         )
@@ -324,7 +327,7 @@ def _programme_code(build: Build) -> ColumnElement[Any]:
     return _programme(build).c.code
 
 
-def _periods(day: Expression) -> dict[Dimension, Expression]:
+def periods(day: Expression) -> dict[Dimension, Expression]:
     def label(dimension: Dimension) -> Expression:
         return lambda b: period_label(b, day(b), dimension)
 
@@ -338,7 +341,7 @@ ENROLMENTS = Subject(
     period=COHORTS.c.starts_on,
     dimensions={
         Dimension.PROGRAMME: _programme_code,
-        **_periods(_enrolment_period),
+        **periods(_enrolment_period),
         Dimension.DISTRICT: _district,
         Dimension.OPERATOR: _operator,
         Dimension.TRACK: _track,
@@ -396,15 +399,15 @@ DUTIES = Subject(
     period=RESPONSIBILITIES.c.due_on,
     dimensions={
         Dimension.PROGRAMME: _duty_programme,
-        **_periods(lambda _: RESPONSIBILITIES.c.due_on),
+        **periods(lambda _: RESPONSIBILITIES.c.due_on),
         Dimension.PARTY: _assignee,
     },
     measures={
-        "duties": lambda _: _count(
+        "duties": lambda _: one_when(
             RESPONSIBILITIES.c.status != ResponsibilityStatus.CANCELLED.value
         ),
-        "on_time": lambda b: _count(_on_time(b)),
-        "overdue": lambda b: _count(_late(b)),
+        "on_time": lambda b: one_when(_on_time(b)),
+        "overdue": lambda b: one_when(_late(b)),
     },
     joins=lambda _: None,
 )
