@@ -33,6 +33,8 @@ router = APIRouter()
 LANGUAGES = {"VN": "vi", "CN": "zh", "FR": "fr", "MA": "fr"}
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "labelled_heading": "Labelled offers in force, by label holder",
+        "labelled": "Labelled offers",
         "title": "Observatory",
         "targets": "Targets and achievement",
         "years": "Enrolled and certified by year",
@@ -51,6 +53,8 @@ WORDS: dict[str, dict[str, str]] = {
         "total": "Programme",
     },
     "fr": {
+        "labelled_heading": "Formations labellisées en vigueur, par organisme",
+        "labelled": "Formations labellisées",
         "title": "Observatoire",
         "targets": "Objectifs et réalisations",
         "years": "Inscrits et certifiés par année",
@@ -69,6 +73,8 @@ WORDS: dict[str, dict[str, str]] = {
         "total": "Programme",
     },
     "vi": {
+        "labelled_heading": "Khóa đào tạo được gắn nhãn còn hiệu lực, theo đơn vị",
+        "labelled": "Khóa được gắn nhãn",
         "title": "Đài quan sát",
         "targets": "Chỉ tiêu và kết quả",
         "years": "Số học viên và số được cấp chứng nhận theo năm",
@@ -88,6 +94,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     # Full-width brackets (\uff08 \uff09) are the Chinese typography.
     "zh": {
+        "labelled_heading": "有效认证培训项目\uff08按机构\uff09",
+        "labelled": "认证培训项目",
         "title": "观察",
         "targets": "目标与完成情况",
         "years": "各年度培训与取证人数",
@@ -108,6 +116,8 @@ WORDS: dict[str, dict[str, str]] = {
 }
 BREAKDOWN = ("ENROLLED", "CERTIFIED", "FIRST_TIME_PASS_RATE", "PLACEMENT_RATE")
 BREAKDOWN_WORDS = ("enrolled", "certified", "pass", "placement")
+# Quality's labelled offers, where a programme has labels (public, never suppressed).
+LABELLED = "LABELLED_OFFERS_ACTIVE"
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#111}
 section{border-top:2px solid #1f5f99;margin-top:2rem}
@@ -193,6 +203,8 @@ async def _cells(
 ) -> dict[tuple[str, str, tuple[str | None, ...]], Cell]:
     """The public's cells, keyed by indicator, programme and the values of `by`."""
     codes = ("TARGET_ATTAINMENT", *BREAKDOWN) if not by else BREAKDOWN
+    if by == (Dimension.OPERATOR,):
+        codes = (*codes, LABELLED)
     query = IndicatorQuery(codes=codes, by=by)
     found = await indicator_cells(
         session,
@@ -219,6 +231,7 @@ def _section(programme: ProgrammeView, cells: dict, names: dict[str, str]) -> st
         + _breakdown(programme, cells[(Dimension.DISTRICT,)], names, "district", BREAKDOWN_WORDS)
         + _breakdown(programme, cells[(Dimension.OPERATOR,)], names, "operator", BREAKDOWN_WORDS)
         + _breakdown(programme, cells[()], None, "rates", BREAKDOWN_WORDS)
+        + _labelled(programme, cells[(Dimension.OPERATOR,)], names)
         + "</section>"
     )
 
@@ -298,6 +311,28 @@ def _breakdown(
         + "</tr>"
         for label, k in zip(labels, keys, strict=True)
     )
+    table = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return _figure(title, chart, table)
+
+
+def _labelled(programme: ProgrammeView, cells: dict, names: dict[str, str]) -> str:
+    """The programme's labelled offers in force, per holder: a chart and its table."""
+    lang = programme.language
+    mine = sorted(
+        ((k, c) for (code, p, k), c in cells.items() if p == programme.code and code == LABELLED),
+        key=lambda kc: tuple(v or "" for v in kc[0]),
+    )
+    if not mine:
+        return ""
+    labels = [_label(k, names, lang) for k, _ in mine]
+    bars = [Bar(label, (_value(c),)) for label, (_, c) in zip(labels, mine, strict=True)]
+    title, hidden = _words(lang, "labelled_heading"), WORDS[lang]["hidden"]
+    chart = bar_chart(title, [WORDS[lang]["labelled"]], bars, hidden=hidden)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(label)}</th>{_td(c, hidden)}</tr>'
+        for label, (_, c) in zip(labels, mine, strict=True)
+    )
+    head = f"<th>{escape(_words(lang, 'labelled'))}</th>"
     table = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>"
     return _figure(title, chart, table)
 

@@ -90,6 +90,8 @@ def _api(hub: fed.Hub) -> dict[tuple[str, str, str], dict]:
     out = {}
     for by in ([], ["YEAR"], ["DISTRICT"], ["OPERATOR"]):
         codes = [*SHOWN, "TARGET_ATTAINMENT"] if not by else SHOWN
+        if by == ["OPERATOR"]:
+            codes = [*codes, "LABELLED_OFFERS_ACTIVE"]
         answer = httpx.post(
             f"{hub.url}/graphql", json={"query": CELLS, "variables": {"by": by, "codes": codes}}
         ).json()
