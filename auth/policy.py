@@ -26,12 +26,13 @@ from auth.relations import (
     SameAsRow,
     TypeRule,
 )
-from auth.rules import ALWAYS, MUTATIONS, OPEN_IN, TYPES, VALUE_TYPES
+from auth.rules import ALWAYS, MUTATIONS, OPEN_IN, SUBSCRIPTIONS, TYPES, VALUE_TYPES
 
 __all__ = [
     "EVERY_KEY",
     "MUTATIONS",
     "SAME_AS_ROW",
+    "SUBSCRIPTIONS",
     "TYPES",
     "VALUE_TYPES",
     "FieldRule",

@@ -20,6 +20,7 @@ from gateway.body_limit import BodyLimit
 from gateway.context import Hub, get_context
 from gateway.db import Database
 from gateway.http import AccordRouter, error_response
+from gateway.live import live_broker
 from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
@@ -71,9 +72,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         statement_timeout_ms=settings.statement_timeout_ms,
     )
 
+    live = live_broker(db)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await live.stop()
         if owns_database:
             await db.dispose()
 
@@ -81,7 +85,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Parsed here, at start-up: a bad ACCORD_TRUSTED_ISSUERS entry stops the process.
     trusted = TrustedIssuers.parse(settings.trusted_issuers, own_issuer=settings.issuer)
     keys = SigningKeys.load_or_create(settings.signing_key_file)
-    app.state.hub = Hub(settings, db, keys, trusted)
+    app.state.hub = Hub(settings, db, keys, trusted, live=live)
     limits = Limits(
         max_tokens=settings.max_tokens,
         max_depth=settings.max_depth,
@@ -100,6 +104,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         graphql_ide="graphiql" if limits.introspection else None,
         deadline_seconds=settings.request_deadline_ms / 1000,
         persisted=PersistedOperations(persisted_only=settings.persisted_only, manifest=manifest),
+        max_tokens=settings.max_tokens,
     )
     app.include_router(router)
     app.include_router(oauth_router)

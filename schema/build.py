@@ -23,6 +23,7 @@ from stakeholders.common.scalars import SCALARS
 from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
 from stakeholders.funding.schema import FundingMutation, FundingQuery
 from stakeholders.funding.sponsor_schema import SponsorMutation, SponsorQuery
+from stakeholders.live.schema import LiveSubscription
 from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
 from stakeholders.programmes.schema import ProgrammeMutation, ProgrammeQuery
@@ -68,6 +69,13 @@ class Mutation(
     pass
 
 
+@strawberry.type(
+    description="Hear of changes as they are committed (WebSocket, graphql-transport-ws)."
+)
+class Subscription(LiveSubscription):
+    pass
+
+
 class AccordSchema(strawberry.federation.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -109,6 +117,7 @@ def build_schema(*, limits: Limits | None = None) -> AccordSchema:
     options: dict[str, Any] = {
         "query": Query,
         "mutation": Mutation,
+        "subscription": Subscription,
         "federation_version": FEDERATION_VERSION,
         # Types reached only through lazy connections would miss the _Entity union otherwise.
         "types": node_types(),

@@ -15,9 +15,18 @@ from auth.rules.funding import (
     FUNDING_VALUE_TYPES,
 )
 from auth.rules.lifecycle import ALWAYS, OPEN_IN
+from auth.rules.live import LIVE_SUBSCRIPTIONS, LIVE_VALUE_TYPES, SubscriptionRule
 from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
 
-__all__ = ["ALWAYS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
+__all__ = [
+    "ALWAYS",
+    "MUTATIONS",
+    "OPEN_IN",
+    "SUBSCRIPTIONS",
+    "TYPES",
+    "VALUE_TYPES",
+    "SubscriptionRule",
+]
 
 
 T = TypeVar("T")
@@ -49,6 +58,11 @@ MUTATIONS: dict[str, MutationRule] = _merge(
     CORE_MUTATIONS, DELIVERY_MUTATIONS, OUTCOME_MUTATIONS, FUNDING_MUTATIONS
 )
 VALUE_TYPES = CORE_VALUE_TYPES | DELIVERY_VALUE_TYPES | OUTCOME_VALUE_TYPES | FUNDING_VALUE_TYPES
+VALUE_TYPES |= LIVE_VALUE_TYPES
+SUBSCRIPTIONS: dict[str, SubscriptionRule] = dict(LIVE_SUBSCRIPTIONS)
+
+_undelivered = {r.type_name for r in SUBSCRIPTIONS.values()} - set(TYPES)
+assert not _undelivered, f"subscriptions deliver types without rules: {_undelivered}"
 
 _unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)
 assert not _unknown, f"the lifecycle names actions that do not exist: {_unknown}"
