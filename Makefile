@@ -31,6 +31,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.funding
+	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.live
 
 schema: $(STAMP)
 	$(BIN)/accord schema print > schema/schema.graphql

@@ -17,6 +17,7 @@ from typing import Any
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy.engine import URL
+from starlette.websockets import WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -138,6 +139,9 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             )
             async with aclosing(result_source):
                 await self._send_result_stream(operation, result_source)
+            socket = getattr(self.websocket, "ws", None)
+            if getattr(socket, "application_state", None) == WebSocketState.DISCONNECTED:
+                return  # closed by the subscription itself (its caller refused): nothing to say
             await operation.send_operation_message(
                 CompleteMessage(id=operation.id, type="complete")
             )

@@ -24,7 +24,7 @@ import websockets
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from auth.tokens import SigningKeys
+from auth.tokens import LEEWAY_SECONDS, SigningKeys
 from demo.loader import load_demo
 from gateway.app import create_app
 from gateway.db import Database, create_engine
@@ -309,7 +309,7 @@ async def test_a_rolled_back_change_is_never_announced(live):
 @pytest.mark.parametrize(
     "overrides",
     [
-        pytest.param({"ttl_seconds": -60}, id="expired"),
+        pytest.param({"ttl_seconds": -LEEWAY_SECONDS - 1}, id="expired"),
         pytest.param({"issuer": "https://elsewhere.example"}, id="foreign-issuer"),
         pytest.param({"audience": "another-api"}, id="wrong-audience"),
     ],
@@ -362,3 +362,85 @@ async def test_queries_and_mutations_go_over_http_not_the_socket(live):
         message = await owner.receive(5)
     assert message["type"] == "error", message
     assert message["payload"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+OPERATOR = ("CQ-CQUPT-CE", "operator_staff")  # runs the cohort below
+OTHER_OPERATOR = ("CQ-CQCEE", "operator_staff")  # another operator of the programme
+ENROLLMENT_CHANGED = """
+subscription Enrolments($cohort: ID!) {
+  enrollmentChanged(cohort: $cohort) {
+    eventId action
+    enrollment { id status trainee { fullName } }
+  }
+}
+"""
+PROGRAMMES = "{ programmes { edges { node { id code } } } }"
+CREATE_COHORT = """
+mutation Create($input: CreateCohortInput!) { createCohort(input: $input) { cohort { id } } }
+"""
+ENROLL = """
+mutation Enroll($input: EnrollTraineesInput!) {
+  enrollTrainees(input: $input) { results { outcome enrollment { id } } }
+}
+"""
+
+
+def _person(number: int) -> dict[str, Any]:
+    return {
+        "country": "VN",
+        "nationalId": f"0790{number:08d}",
+        "fullName": f"Trần Thị {number}",
+        "gender": "FEMALE",
+        "birthDate": "2001-04-30",
+        "employmentStatus": "JOB_SEEKER",
+    }
+
+
+async def test_enrolments_reach_the_operator_running_the_cohort_and_no_other(live):
+    # given a cohort of one operator, and both operators of the programme subscribed to it
+    programmes = (await live.post(OWNER, PROGRAMMES))["programmes"]["edges"]
+    programme_id = next(p["node"]["id"] for p in programmes if p["node"]["code"] == PROGRAMME)
+    cohort = {
+        "programmeId": programme_id,
+        "code": "LIVE-1",
+        "mode": "IN_PERSON",
+        "startsOn": "2026-03-02",
+        "endsOn": "2026-06-26",
+        "capacity": 30,
+        "districtCode": "CQ-YUZHONG-HRSS",
+    }
+    created = await live.post(OPERATOR, CREATE_COHORT, input=cohort)
+    cohort_id = created["createCohort"]["cohort"]["id"]
+    async with live.subscriber(OPERATOR) as running, live.subscriber(OTHER_OPERATOR) as other:
+        await running.subscribe(ENROLLMENT_CHANGED, cohort=cohort_id)
+        await other.subscribe(ENROLLMENT_CHANGED, cohort=cohort_id)
+        await asyncio.sleep(0.2)
+        # when the operator enrols two people
+        enrolled = await live.post(
+            OPERATOR, ENROLL, input={"cohortId": cohort_id, "trainees": [_person(1), _person(2)]}
+        )
+        ids = [r["enrollment"]["id"] for r in enrolled["enrollTrainees"]["results"]]
+        # then it hears of both, with the trainees it may read, in commit order
+        heard = [(await running.event())["enrollmentChanged"] for _ in ids]
+        assert [e["enrollment"]["id"] for e in heard] == ids
+        assert [e["enrollment"]["trainee"]["fullName"] for e in heard] == [
+            "Trần Thị 1",
+            "Trần Thị 2",
+        ]
+        assert {e["action"] for e in heard} == {"enrollTrainees"}
+        # and the other operator, who may read neither, hears nothing
+        assert await other.hears_nothing(QUIET)
+
+
+async def test_a_token_that_expires_mid_way_ends_the_connection_with_4403(live):
+    # given a subscriber whose token lives two more seconds (the clock's leeway included)
+    issued = int(time.time()) - LEEWAY_SECONDS
+    async with live.subscriber(OWNER, now=issued, ttl_seconds=2) as owner:
+        await owner.subscribe(RESPONSIBILITY_CHANGED, programme=PROGRAMME)
+        await asyncio.sleep(2.5)
+        # when a change is announced after it expired
+        await live.report(progress=77)
+        # then the socket is closed with 4403 instead of the event
+        with pytest.raises(Closed) as closed:
+            await owner.receive(5)
+    assert closed.value.code == 4403

@@ -34,6 +34,9 @@ log = logging.getLogger("accord.live")
 SCOPES = ("programme_id", "cohort_id")
 BATCH = 500
 INBOX_LIMIT = 1_000
+# Events read at once by this process, whatever the number of subscribers: most of the pool's
+# connections stay available to HTTP requests, and the first subscribers hear soonest.
+CONCURRENT_READS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,8 @@ class Broker:
         self._pending = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._starting = asyncio.Lock()
+        # Every subscription's reading of an event takes one (stakeholders.live.link).
+        self.reads = asyncio.Semaphore(CONCURRENT_READS)
 
     @property
     def delivered(self) -> int:

@@ -7,10 +7,9 @@ token checked again, its reach rebuilt when it changed), and closed once the eve
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,9 +23,6 @@ __all__ = ["LIVE", "Link", "link_of"]
 
 # Where the gateway puts the connection's Link in the context's extras.
 LIVE = "accord.live"
-# Events read at once by this process, whatever the number of subscribers: the pool's
-# connections stay available to HTTP requests.
-CONCURRENT_READS = 4
 
 
 @dataclass
@@ -38,12 +34,11 @@ class Link:
     caller: Callable[[], Awaitable[Principal]]
     # Ends the connection (4403) when the caller is refused mid-way (expired, revoked).
     refuse: Callable[[str], Awaitable[None]]
-    reads: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENT_READS))
 
     @asynccontextmanager
     async def reading(self, context: RequestContext) -> AsyncIterator[RequestContext]:
         """`context` with a session, loaders and the caller of this one event."""
-        async with self.reads:
+        async with self.broker.reads:
             principal = await self.caller()
             async with self.sessions() as session:
                 saved = context.session, context.principal, context.loaders
