@@ -30,8 +30,8 @@ from typing import Any
 import asyncpg
 import httpx
 import websockets
-from websockets.typing import Subprotocol
 from sqlalchemy.engine import make_url
+from websockets.typing import Subprotocol
 
 from auth.tokens import SigningKeys, issue_token
 from bench.report import table
