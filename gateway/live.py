@@ -10,6 +10,7 @@ go over HTTP: over the socket they are refused.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import logging
@@ -44,6 +45,8 @@ log = logging.getLogger("accord.live")
 # RFC 6455: a close frame's reason is at most 123 bytes.
 MAX_REASON = 120
 DEFAULT_MAX_TOKENS = 2_000
+# Messages a connection may leave unsent before it is closed as too slow.
+OUTGOING_LIMIT = 1_000
 
 
 def live_broker(database: Database) -> Broker:
@@ -113,7 +116,46 @@ def _is_subscription(query: str, operation_name: str | None, max_tokens: int) ->
 
 
 class LiveHandler(BaseGraphQLTransportWSHandler[Any, Any]):
-    """strawberry's handler, with a context per operation and subscriptions only."""
+    """strawberry's handler, with a context per operation, subscriptions only, and messages
+    sent by a writer of the connection's own.
+
+    An event is read with a session (and one of the broker's few reading slots) held until
+    strawberry has handed its message over: sending it straight to a client that reads
+    slowly would hold them for as long as the client likes. Messages are queued instead, and
+    a connection that leaves OUTGOING_LIMIT of them unsent is closed (1013: resume with
+    `after:`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._outgoing: asyncio.Queue[Any] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
+
+    async def send_message(self, message: Any) -> None:
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write(), name="accord-live-writer")
+        if self._outgoing.qsize() >= OUTGOING_LIMIT:
+            log.info("live: a connection left %d messages unread: closed", OUTGOING_LIMIT)
+            with contextlib.suppress(Exception):
+                await self.websocket.close(code=1013, reason="too slow: resume with after:")
+            return
+        self._outgoing.put_nowait(message)
+
+    async def _write(self) -> None:
+        while True:
+            message = await self._outgoing.get()
+            try:
+                await self.websocket.send_json(message)
+            except Exception:  # the socket is gone: the handler's loop ends on its own
+                return
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
 
     async def run_operation(self, operation: Operation[Any, Any]) -> None:
         # The edge's token bound (the view's), before the document is parsed a second time.

@@ -24,6 +24,7 @@ import websockets
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from auth import policy
 from auth.tokens import LEEWAY_SECONDS, SigningKeys
 from demo.loader import load_demo
 from gateway.app import create_app
@@ -32,6 +33,7 @@ from gateway.identity import authenticate
 from gateway.migrations import upgrade_connection
 from stakeholders.common.relay import expect_global_id
 from stakeholders.live.models import OutboxEvent
+from stakeholders.live.outbox import TOPICS
 from stakeholders.programmes.work_service import update_progress
 from tests.conftest import AUDIENCE, ISSUER, PG_URL, token
 from tests.federation_support import free_port
@@ -444,3 +446,10 @@ async def test_a_token_that_expires_mid_way_ends_the_connection_with_4403(live):
         with pytest.raises(Closed) as closed:
             await owner.receive(5)
     assert closed.value.code == 4403
+
+
+def test_every_announced_type_has_its_subscription_and_rules():
+    # The outbox announces exactly the types the subscriptions deliver, each under its rules.
+    delivered = {rule.type_name for rule in policy.SUBSCRIPTIONS.values()}
+    assert set(TOPICS) == delivered
+    assert delivered <= set(policy.TYPES)
