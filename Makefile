@@ -33,6 +33,7 @@ bench: $(STAMP)
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.funding
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.quality
 	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.observatory
+	ACCORD_BENCH_DATABASE_URL="$(ACCORD_BENCH_DATABASE_URL)" $(BIN)/python -m bench.live
 
 # A few minutes: load on SQLite and PostgreSQL, 10,000 fuzzed requests, PostgreSQL killed
 # mid-load (ACCORD_SOAK_DATABASE_URL for a server of yours; else an initdb of its own).

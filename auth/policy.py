@@ -26,13 +26,22 @@ from auth.relations import (
     SameAsRow,
     TypeRule,
 )
-from auth.rules import ALWAYS, INDICATOR_ACCESS, MUTATIONS, OPEN_IN, TYPES, VALUE_TYPES
+from auth.rules import (
+    ALWAYS,
+    INDICATOR_ACCESS,
+    MUTATIONS,
+    OPEN_IN,
+    SUBSCRIPTIONS,
+    TYPES,
+    VALUE_TYPES,
+)
 
 __all__ = [
     "EVERY_KEY",
     "INDICATOR_ACCESS",
     "MUTATIONS",
     "SAME_AS_ROW",
+    "SUBSCRIPTIONS",
     "TYPES",
     "VALUE_TYPES",
     "FieldRule",

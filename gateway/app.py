@@ -22,6 +22,7 @@ from gateway.db import Database
 from gateway.exports import router as exports_router
 from gateway.http import AccordRouter, error_response
 from gateway.lheo_export import router as lheo_router
+from gateway.live import live_broker
 from gateway.logs import JsonLines, RequestIds
 from gateway.metrics import install_metrics
 from gateway.oauth import TOKEN_PATH
@@ -77,9 +78,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         statement_timeout_ms=settings.statement_timeout_ms,
     )
 
+    live = live_broker(db)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await live.stop()
         if app.state.tracer_provider is not None:
             app.state.tracer_provider.shutdown()  # sends the spans still batched
         if owns_database:
@@ -89,7 +93,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Parsed here, at start-up: a bad ACCORD_TRUSTED_ISSUERS entry stops the process.
     trusted = TrustedIssuers.parse(settings.trusted_issuers, own_issuer=settings.issuer)
     keys = SigningKeys.load_or_create(settings.signing_key_file)
-    app.state.hub = Hub(settings, db, keys, trusted)
+    app.state.hub = Hub(settings, db, keys, trusted, live=live)
     app.state.outage = outage = Outage()
     limits = Limits(
         max_tokens=settings.max_tokens,
@@ -110,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         deadline_seconds=settings.request_deadline_ms / 1000,
         persisted=PersistedOperations(persisted_only=settings.persisted_only, manifest=manifest),
         outage=outage,
+        max_tokens=settings.max_tokens,
     )
     app.include_router(router)
     _other_methods(app)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import cast
 
-from fastapi import Request, Response
+from fastapi import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
+from auth.principal import ANONYMOUS
 from auth.tokens import SigningKeys
 from auth.trusted import TrustedIssuers
 from gateway.db import Database
@@ -16,6 +20,7 @@ from gateway.principal_cache import PrincipalCache
 from gateway.settings import Settings
 from stakeholders.common.context import RequestContext
 from stakeholders.common.loading import Loaders
+from stakeholders.live.broker import Broker
 
 __all__ = ["Hub", "HubContext", "get_context"]
 
@@ -30,6 +35,8 @@ class Hub:
     keys: SigningKeys
     trusted: TrustedIssuers = field(default_factory=TrustedIssuers)
     principals: PrincipalCache = field(default_factory=PrincipalCache)
+    # Hands committed changes to this process's subscriptions (WS /graphql).
+    live: Broker | None = None
 
 
 @dataclass
@@ -37,8 +44,23 @@ class HubContext(RequestContext, BaseContext):
     pass
 
 
-async def get_context(request: Request, response: Response) -> AsyncIterator[HubContext]:
+async def get_context(
+    request: HTTPConnection,
+    response: Response = None,  # type: ignore[assignment]
+) -> AsyncIterator[HubContext]:
+    """An HTTP request's caller and session; a WebSocket's context is filled at
+    connection_init (gateway.live), and each event it delivers opens its own session."""
     hub: Hub = request.app.state.hub
+    if request.scope["type"] == "websocket":
+        yield HubContext(
+            session=cast(AsyncSession, None),
+            principal=ANONYMOUS,
+            loaders=cast(Loaders, None),
+            max_page_size=hub.settings.max_page_size,
+            request=request,
+            rescope=rescope,
+        )
+        return
     principal = await authenticate(
         request.headers.get("authorization"),
         keys=hub.keys,

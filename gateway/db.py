@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# Wherever the hub's sessions write (a request or a command), the changes subscribers hear of
+# are written to the outbox (its writer registers on the audit trail when loaded).
+import stakeholders.live  # noqa: F401
 from stakeholders.db import WRITE_INTENT
 
 __all__ = ["Database", "create_engine"]

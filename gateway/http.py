@@ -23,9 +23,11 @@ from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from gateway.live import LiveHandler, accept_connection
 from gateway.persisted import PersistedOperations, Unpersisted
 from schema.database_faults import RETRY_AFTER_SECONDS
 from schema.text_checks import MAX_JSON_DEPTH, json_depth_exceeded
@@ -118,18 +120,27 @@ def _decode(data: str | bytes) -> object:
 
 
 class AccordRouter(GraphQLRouter[Any, None]):
+    # WS /graphql: graphql-transport-ws only (the legacy graphql-ws stays off), gateway.live.
+    graphql_transport_ws_handler_class = LiveHandler
+
     def __init__(
         self,
         *args: Any,
         deadline_seconds: float,
         persisted: PersistedOperations | None = None,
         outage: Outage | None = None,
+        max_tokens: int = 2_000,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("subscription_protocols", (GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         super().__init__(*args, **kwargs)
         self.deadline_seconds = deadline_seconds
         self.persisted = persisted or PersistedOperations()
         self.outage = outage  # told when an answer is UNAVAILABLE
+        self.max_tokens = max_tokens
+
+    async def on_ws_connect(self, context: Any) -> None:
+        await accept_connection(context)
 
     def encode_json(self, data: object) -> bytes:
         # orjson: 5-30 ms less per megabyte of response than the json module.

@@ -25,6 +25,7 @@ from stakeholders.delivery.schema import DeliveryMutation, DeliveryQuery
 from stakeholders.errors import BadInput
 from stakeholders.funding.schema import FundingMutation, FundingQuery
 from stakeholders.funding.sponsor_schema import SponsorMutation, SponsorQuery
+from stakeholders.live.schema import LiveSubscription
 from stakeholders.observatory.schema import ObservatoryQuery
 from stakeholders.outcomes.schema import OutcomeMutation, OutcomeQuery
 from stakeholders.parties.schema import PartyQuery
@@ -72,6 +73,13 @@ class Mutation(
     SponsorMutation,
     QualityMutation,
 ):
+    pass
+
+
+@strawberry.type(
+    description="Hear of changes as they are committed (WebSocket, graphql-transport-ws)."
+)
+class Subscription(LiveSubscription):
     pass
 
 
@@ -142,6 +150,7 @@ def build_schema(*, limits: Limits | None = None) -> AccordSchema:
     options: dict[str, Any] = {
         "query": Query,
         "mutation": Mutation,
+        "subscription": Subscription,
         "federation_version": FEDERATION_VERSION,
         # Types reached only through lazy connections would miss the _Entity union otherwise.
         "types": node_types(),

@@ -21,6 +21,7 @@ from auth.errors import Forbidden
 from auth.policy import (
     MUTATIONS,
     SAME_AS_ROW,
+    SUBSCRIPTIONS,
     TYPES,
     VALUE_TYPES,
     can_read_field,
@@ -77,6 +78,8 @@ def apply_policy(definitions: Iterable[StrawberryObjectDefinition], name_of: Nam
         name = definition.name
         if name == "Mutation":
             _apply_mutations(definition, name_of)
+        elif name == "Subscription":
+            _apply_subscriptions(definition, name_of)
         elif name in TYPES:
             _apply_type(definition, name_of)
         elif not _is_structural(name):
@@ -120,6 +123,16 @@ def _apply_mutations(definition: StrawberryObjectDefinition, name_of: NameOf) ->
         if rule is None:
             raise PolicyError(f"mutation {name_of(field)} has no rule in auth.policy.MUTATIONS")
         _describe_once(field, f"Allowed to: {describe(rule.grants)} ({rule.target}).")
+
+
+def _apply_subscriptions(definition: StrawberryObjectDefinition, name_of: NameOf) -> None:
+    """A subscription delivers rows of one type, each read under that type's rules."""
+    for field in definition.fields:
+        rule = SUBSCRIPTIONS.get(name_of(field))
+        if rule is None:
+            raise PolicyError(f"subscription {name_of(field)} has no rule in auth.policy")
+        rows = TYPES[rule.type_name].rows
+        _describe_once(field, f"Delivers {rule.type_name} rows visible to: {describe(rows)}.")
 
 
 def _route_directives(item: Any, grants: tuple[Any, ...]) -> None:

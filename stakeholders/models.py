@@ -17,6 +17,7 @@ from stakeholders.funding.models import (
     SubsidyDecision,
 )
 from stakeholders.idempotency import IdempotencyKey
+from stakeholders.live.models import OutboxEvent
 from stakeholders.outcomes.models import Assessment, Attendance, Certificate, FollowUp, Placement
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import (
@@ -65,6 +66,7 @@ __all__ = [
     "Label",
     "OAuthClient",
     "OfferSession",
+    "OutboxEvent",
     "Participant",
     "Party",
     "PaymentBatch",

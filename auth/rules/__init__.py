@@ -15,6 +15,7 @@ from auth.rules.funding import (
     FUNDING_VALUE_TYPES,
 )
 from auth.rules.lifecycle import ALWAYS, OPEN_IN
+from auth.rules.live import LIVE_SUBSCRIPTIONS, LIVE_VALUE_TYPES, SubscriptionRule
 from auth.rules.observatory import INDICATOR_ACCESS, OBSERVATORY_VALUE_TYPES
 from auth.rules.outcomes import OUTCOME_MUTATIONS, OUTCOME_TYPES, OUTCOME_VALUE_TYPES
 from auth.rules.quality import (
@@ -24,7 +25,16 @@ from auth.rules.quality import (
     QUALITY_VALUE_TYPES,
 )
 
-__all__ = ["ALWAYS", "INDICATOR_ACCESS", "MUTATIONS", "OPEN_IN", "TYPES", "VALUE_TYPES"]
+__all__ = [
+    "ALWAYS",
+    "INDICATOR_ACCESS",
+    "MUTATIONS",
+    "OPEN_IN",
+    "SUBSCRIPTIONS",
+    "TYPES",
+    "VALUE_TYPES",
+    "SubscriptionRule",
+]
 
 
 T = TypeVar("T")
@@ -65,6 +75,11 @@ VALUE_TYPES = (
     | QUALITY_VALUE_TYPES
     | OBSERVATORY_VALUE_TYPES
 )
+VALUE_TYPES |= LIVE_VALUE_TYPES
+SUBSCRIPTIONS: dict[str, SubscriptionRule] = dict(LIVE_SUBSCRIPTIONS)
+
+_undelivered = {r.type_name for r in SUBSCRIPTIONS.values()} - set(TYPES)
+assert not _undelivered, f"subscriptions deliver types without rules: {_undelivered}"
 
 _unknown = {a for actions in OPEN_IN.values() for a in actions} - set(MUTATIONS)
 assert not _unknown, f"the lifecycle names actions that do not exist: {_unknown}"

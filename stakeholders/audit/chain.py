@@ -19,6 +19,7 @@ locks and reads the head again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import event, insert, update
@@ -28,7 +29,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.db import table_of
 
-__all__ = ["append", "next_link"]
+__all__ = ["append", "next_link", "on_written"]
 
 log = logging.getLogger("accord.audit")
 
@@ -36,6 +37,18 @@ EVENTS = table_of(AuditEvent)
 _COLUMNS = tuple(c.key for c in EVENTS.columns if c.key != "id")
 # Where a session keeps its transaction's chain (`Session.info` lives as long as the session).
 _KEY = "accord.audit_chain"
+
+# What later packages do with the events as they are inserted, in the same transaction (the
+# live area's outbox): the audit trail stays below them and never imports them.
+Written = Callable[[Session, list[AuditEvent]], None]
+_ON_WRITTEN: list[Written] = []
+
+
+def on_written(hook: Written) -> Written:
+    """Call `hook` with each batch of events written, in their transaction, after the INSERT."""
+    if hook not in _ON_WRITTEN:
+        _ON_WRITTEN.append(hook)
+    return hook
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +106,14 @@ def append(session: AsyncSession, audit_event: AuditEvent) -> None:
 
 
 def _write(session: Session, chain: _Chain) -> None:
-    rows = [{c: getattr(link.event, c) for c in _COLUMNS} for link in chain.pending]
+    events = [link.event for link in chain.pending]
+    rows = [{c: getattr(e, c) for c in _COLUMNS} for e in events]
     chain.seq, chain.hash = chain.tail()
     chain.pending.clear()
     chain.held = chain.advanced = True
     session.execute(insert(EVENTS), rows)
+    for hook in _ON_WRITTEN:
+        hook(session, events)
 
 
 @event.listens_for(Session, "do_orm_execute")
