@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
@@ -161,8 +162,11 @@ async def _load_quality(
 ) -> None:
     """GEN's calls, labels and lots (demo/quality), once: a second load finds them there."""
     await session.flush()
+    started = time.perf_counter()
     created = await load_quality(session, offers=offers)
-    _report(progress, "quality: " + ("loaded" if created else "already there, skipped"))
+    seconds = time.perf_counter() - started
+    done = f"{created.labels} labels in {seconds:.1f} s" if created else "already there, skipped"
+    _report(progress, f"quality of FR-GEN-LABEL: {done}")
     tally = created or await quality_there(session)
     for f in fields(QualityTally):
         counted = getattr(summary, f.name)

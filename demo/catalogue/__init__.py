@@ -1,4 +1,5 @@
-"""The demo catalogue: the four source programmes with their parties, as data.
+"""The demo catalogue: the four source programmes with their parties, as data (and GEN's label
+programme, its standing one beside the roadmap, whose file names the roadmap's parties).
 
 Each programme is a TOML file of this package (chongqing.toml, ...), read by
 demo/catalogue/reading.py when this package is first imported. A class per file stands where

@@ -29,7 +29,14 @@ from stakeholders.programmes.work_service import update_progress
 from stakeholders.quality import applications, calls, decisions, labels, offers, reviews
 from stakeholders.quality.calendar import label_status
 from stakeholders.quality.enums import LabelStatus
-from stakeholders.quality.models import Application, Call, Label, Review, TrainingOffer
+from stakeholders.quality.models import (
+    Application,
+    Call,
+    Label,
+    Review,
+    ReviewConflict,
+    TrainingOffer,
+)
 
 __all__ = ["GEN", "Quality", "QualityTally"]
 
@@ -243,6 +250,13 @@ class Quality:
                 party_id=self.parties[party],
                 reason="Intervient comme formateur·rice vacataire chez l'organisme.",
             )
+        declared = await self.session.scalar(
+            select(ReviewConflict).where(
+                ReviewConflict.call_id == call.id, ReviewConflict.reviewer_sub == person.sub
+            )
+        )
+        assert declared is not None
+        self.desk.dated(declared, when)
         self.conflicts.add((call.id, person.sub or "", self.parties[party]))
 
     async def panel(self, application: Application, size: int, turn: int) -> list[Review]:
@@ -337,6 +351,12 @@ class Quality:
             agreement = await self.session.get(Agreement, application.agreement_id)
             assert agreement is not None
             self.desk.dated(agreement, when)
+            # The grant's duty, its holder's from the decision on.
+            duty = await self.session.scalar(
+                select(Responsibility).where(Responsibility.agreement_id == agreement.id)
+            )
+            assert duty is not None
+            self.desk.dated(duty, when)
         granted = await self.session.scalar(
             select(Label).where(Label.application_id == application.id)
         )

@@ -70,4 +70,5 @@ async def _session(quality: Quality, offer: TrainingOffer, starts: dt.date, n: i
             version=offer.version,
             cohort_id=cohort.id,
         )
+    quality.desk.dated(offer, AS_OF)
     quality.tally.offer_sessions += 1
