@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
@@ -21,6 +22,8 @@ from demo.catalogue.entries import (
     demo_sub,
 )
 from demo.funding import load_funding
+from demo.quality import QualityTally, load_quality, offers_at
+from demo.quality import existing as quality_there
 from demo.scale import load_full
 from stakeholders.audit.service import record, snapshot
 from stakeholders.parties.models import Party
@@ -77,6 +80,13 @@ class DemoSummary:
     budget_lines: Tally = field(default_factory=Tally)
     commitments: Tally = field(default_factory=Tally)
     disbursements: Tally = field(default_factory=Tally)
+    training_offers: Tally = field(default_factory=Tally)
+    calls: Tally = field(default_factory=Tally)
+    applications: Tally = field(default_factory=Tally)
+    reviews: Tally = field(default_factory=Tally)
+    labels: Tally = field(default_factory=Tally)
+    procurement_lots: Tally = field(default_factory=Tally)
+    offer_sessions: Tally = field(default_factory=Tally)
     cohorts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     trainees: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
     contacts: Tally = field(default_factory=Tally, metadata=FULL_ONLY)
@@ -111,11 +121,14 @@ async def load_demo(
     progress: Callable[[str], None] | None = None,
     factor: float = 1.0,
 ) -> DemoSummary:
-    """Add the four source programmes and their parties; flushes, the caller commits.
+    """Add the four source programmes (and GEN's label programme) and their parties; flushes,
+    the caller commits.
 
     Parties are keyed by code and a programme (with everything under it, its money through
     funding's services: demo/funding.py) is created only when its code is new, so a second
-    run adds nothing. `full` then adds the programmes' delivery (cohorts, trainees, enrolments
+    run adds nothing. GEN's calls, labels and procurement lots go through quality's services
+    once, when its label programme has no call yet (demo/quality: a few dozen trainings, the
+    ~500 at `full`). `full` then adds the programmes' delivery (cohorts, trainees, enrolments
     and their outcomes, the subsidies they gave rise to, claims and payments) at the real
     sizes times `factor`, to programmes that have none yet (see demo.scale).
     """
@@ -135,9 +148,32 @@ async def load_demo(
         else:
             _report(progress, f"programme {entry.code}: loading")
             await _load_programme(session, entry, parties, summary)
+    await _load_quality(session, summary, offers_at(scale, factor), progress)
     if scale == "full":
         await _load_delivery(session, summary, factor, progress)
     return summary
+
+
+async def _load_quality(
+    session: AsyncSession,
+    summary: DemoSummary,
+    offers: int,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """GEN's calls, labels and lots (demo/quality), once: a second load finds them there."""
+    await session.flush()
+    started = time.perf_counter()
+    created = await load_quality(session, offers=offers)
+    seconds = time.perf_counter() - started
+    done = f"{created.labels} labels in {seconds:.1f} s" if created else "already there, skipped"
+    _report(progress, f"quality of FR-GEN-LABEL: {done}")
+    tally = created or await quality_there(session)
+    for f in fields(QualityTally):
+        counted = getattr(summary, f.name)
+        if created:
+            counted.created += getattr(tally, f.name)
+        else:
+            counted.skipped += getattr(tally, f.name)
 
 
 async def _load_delivery(

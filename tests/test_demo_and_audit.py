@@ -1,4 +1,5 @@
-"""The demo data loads the four programmes once; the audit chain detects any tampering."""
+"""The demo data loads the four programmes (and GEN's label) once; the audit chain detects any
+tampering."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ async def _problems(session) -> list[tuple[int, str]]:
     return [problem async for problem in verify_chain(session)]
 
 
-async def test_demo_loads_the_four_programmes_once(session, anonymous_client):
+async def test_demo_loads_the_four_programmes_and_gen_label_once(session, anonymous_client):
     # given
     first = await load_demo(session)
     await session.commit()
@@ -39,9 +40,12 @@ async def test_demo_loads_the_four_programmes_once(session, anonymous_client):
         "BD-DIGITAL-SKILLS-2025",
         "MA-JOBINTECH",
         "FR-GEN-ROADMAP-2021",
+        "FR-GEN-LABEL",
     }
     assert {e["node"]["owner"]["kind"] for e in body["data"]["programmes"]["edges"]} == {"MINISTRY"}
-    assert first.programmes.created == 4 and second.programmes.created == 0
+    assert first.programmes.created == 5 and second.programmes.created == 0
+    assert first.labels.created > 0 and second.labels.created == 0
+    assert second.labels.skipped == first.labels.created
     assert second.parties.created == 0 and second.parties.skipped == first.parties.created
     assert await _problems(session) == []
 
@@ -63,8 +67,10 @@ async def test_demo_money_goes_through_the_funding_services_once(session):
     ]
     assert {f.track_code for f in fees} == {"AI", "IOT", "BIGDATA", "CLOUD"}
     assert all(f.currency == "CNY" and f.level.endswith("初级") for f in fees)
-    lines = (await session.scalars(select(BudgetLine))).all()
     gen = await session.scalar(select(Programme).where(Programme.code == "FR-GEN-ROADMAP-2021"))
+    lines = (
+        await session.scalars(select(BudgetLine).where(BudgetLine.programme_id == gen.id))
+    ).all()
     assert {line.code for line in lines} == {"PROCUREMENT", "LABEL", "INNOVATION", "OBSERVATORY"}
     assert sum(line.amount_minor for line in lines) == gen.budget_minor == 90_000_000_00
     assert await session.scalar(select(func.count(Commitment.id))) == 1

@@ -122,12 +122,13 @@ class Demo:
         return self.scopes[party_id]
 
     async def principal(
-        self, party_id: int, role: Role, programme_id: int, state: str
+        self, party_id: int, role: Role, programme_id: int, state: str, sub: str | None = None
     ) -> Principal:
-        """A person of the party holding `role`, while the programme was in `state`."""
+        """A person of the party (its first, unless `sub` names another) holding `role`, while
+        the programme was in `state`."""
         code = self.parties[party_id].code
         claims = TokenClaims(
-            sub=demo_sub(code), party=code, roles=(role,), scopes=(), issuer=ISSUER
+            sub=sub or demo_sub(code), party=code, roles=(role,), scopes=(), issuer=ISSUER
         )
         principal = build_principal(claims, await self.scope(party_id))
         states = {**principal.programme_states, programme_id: state}
@@ -142,7 +143,9 @@ class Demo:
         kind = PartyKind(self.parties[group.party_id].kind)
         allowed = []
         for role in (r for r in Role if kind in ROLE_PARTY_KINDS[r]):
-            principal = await self.principal(group.party_id, role, group.programme_id, state)
+            principal = await self.principal(
+                group.party_id, role, group.programme_id, state, group.sub
+            )
             hired = group.hired_by is not None and group.hired_by in principal.subtree
             target = SimpleNamespace(**group.facts, via_employer=hired)
             seen = node is None or can_read_row(principal, node, target)

@@ -23,6 +23,7 @@ from stakeholders.funding.models import (
 )
 from stakeholders.outcomes.models import Assessment, Certificate
 from stakeholders.programmes.models import Programme
+from stakeholders.quality.models import OfferSession
 
 FACTOR = 0.01
 BINH_DINH, CHONGQING = "BD-DIGITAL-SKILLS-2025", "CQ-DIGITAL-ENGINEERS"
@@ -83,9 +84,12 @@ async def test_binh_dinh_has_its_classes_scaled(session, full_demo):
 
 async def test_cohorts_fall_within_their_programme_and_teach_its_tracks(session, full_demo):
     rows = (await session.execute(select(Cohort, Programme).join(Programme))).all()
-    assert len(rows) == full_demo.cohorts.created
+    # The full scale's cohorts, and the planned sessions of GEN's labelled trainings.
+    sessions = full_demo.offer_sessions
+    assert len(rows) == full_demo.cohorts.created + sessions.created + sessions.skipped
     for cohort, programme in rows:
-        assert programme.starts_on <= cohort.starts_on <= cohort.ends_on <= programme.ends_on
+        ends = programme.ends_on or cohort.ends_on
+        assert programme.starts_on <= cohort.starts_on <= cohort.ends_on <= ends
         assert set(cohort.modules) <= {track["code"] for track in programme.tracks}
 
 
@@ -202,7 +206,13 @@ async def test_the_trail_has_one_event_per_table_and_programme(session, full_dem
 async def test_the_small_scale_stays_without_delivery(session):
     summary = await load_demo(session)
     await session.commit()
-    assert await session.scalar(select(func.count(Cohort.id))) == 0
+    # Only the next sessions of labelled trainings are planned, and nobody is enrolled yet.
+    cohorts = await session.scalar(select(func.count(Cohort.id)))
+    sessions = await session.scalar(
+        select(func.count(OfferSession.id)).join(Cohort, Cohort.id == OfferSession.cohort_id)
+    )
+    assert cohorts == sessions == summary.offer_sessions.created > 0
+    assert await session.scalar(select(func.count(Enrollment.id))) == 0
     assert "cohorts" not in summary.line()
 
 

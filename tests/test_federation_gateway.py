@@ -41,6 +41,7 @@ DEMO_PROGRAMMES = {
     "BD-DIGITAL-SKILLS-2025",
     "MA-JOBINTECH",
     "FR-GEN-ROADMAP-2021",
+    "FR-GEN-LABEL",
 }
 # The demo programme that has a budget, and a coordinator of its owner, who may read it.
 BUDGETED_PROGRAMME = "FR-GEN-ROADMAP-2021"
@@ -244,7 +245,7 @@ def test_the_committed_sdl_composes_into_a_supergraph(federation_tools, tmp_path
     assert "https://specs.apollo.dev/authenticated/v0.1" in supergraph
 
 
-def test_anonymous_caller_sees_the_four_published_programmes(anonymous_caller):
+def test_anonymous_caller_sees_the_published_demo_programmes(anonymous_caller):
     # when
     body = anonymous_caller.execute(PUBLISHED_PROGRAMMES)
     # then

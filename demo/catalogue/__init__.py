@@ -1,4 +1,5 @@
-"""The demo catalogue: the four source programmes with their parties, as data.
+"""The demo catalogue: the four source programmes with their parties, as data (and GEN's label
+programme, its standing one beside the roadmap, whose file names the roadmap's parties).
 
 Each programme is a TOML file of this package (chongqing.toml, ...), read by
 demo/catalogue/reading.py when this package is first imported. A class per file stands where
@@ -13,7 +14,15 @@ from __future__ import annotations
 from demo.catalogue.entries import PartyEntry, ProgrammeEntry
 from demo.catalogue.reading import check_codes, read_programme_file
 
-__all__ = ["PARTIES", "PROGRAMMES", "binh_dinh", "chongqing", "grande_ecole", "jobintech"]
+__all__ = [
+    "PARTIES",
+    "PROGRAMMES",
+    "binh_dinh",
+    "chongqing",
+    "grande_ecole",
+    "grande_ecole_label",
+    "jobintech",
+]
 
 
 class chongqing:
@@ -61,8 +70,21 @@ class grande_ecole:
     QPV, ZRR = "FR-QPV-LILLE-SUD", "FR-ZRR-CREUSE"
 
 
+class grande_ecole_label:
+    """France: the Grande École du Numérique's label, its standing programme since 2015."""
+
+    PARTIES, PROGRAMME = read_programme_file("grande_ecole_label.toml", grande_ecole.PARTIES)
+
+    WEBFORCE3, ACCESS_CODE = "FR-WEBFORCE3", "FR-ACCESS-CODE"
+    DESCODEUSES, KONEXIO = "FR-DESCODEUSES", "FR-KONEXIO"
+    WILD_CODE, SOCIAL_BUILDER = "FR-WILD-CODE", "FR-SOCIAL-BUILDER"
+    MARSEILLE, CLICHY = "FR-QPV-MARSEILLE-NORD", "FR-QPV-CLICHY-MONTFERMEIL"
+    VAULX, CANTAL = "FR-QPV-VAULX-EN-VELIN", "FR-ZRR-CANTAL"
+    UNIV_LILLE, CNAM = "FR-UNIV-LILLE", "FR-CNAM"
+
+
 # Each country lists a parent before its children, so parties load in this order.
-_FILES = (chongqing, binh_dinh, jobintech, grande_ecole)
+_FILES = (chongqing, binh_dinh, jobintech, grande_ecole, grande_ecole_label)
 
 for _file in _FILES:
     check_codes(vars(_file), _file.PARTIES, f"demo.catalogue.{_file.__name__}")

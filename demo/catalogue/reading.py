@@ -1,6 +1,7 @@
 """Reading a programme's catalogue file (TOML) into entries, failing loudly on a slip.
 
-A file holds one programme and the parties it brings, one table array per kind of entry:
+A file holds one programme and the parties it brings, one table array per kind of entry
+(a file read after another may name that one's parties: its owner, a parent):
 
     [[parties]]            a parent before its children (parties load in file order)
     [programme]            the programme's own fields: code, name, owner, status, dates...
@@ -66,8 +67,11 @@ class CatalogueError(ValueError):
     """A catalogue file that does not say what the entries need; the message says where."""
 
 
-def read_programme_file(name: str) -> tuple[tuple[PartyEntry, ...], ProgrammeEntry]:
-    """The parties and the programme of `name`, a TOML file of this package, checked."""
+def read_programme_file(
+    name: str, earlier: Iterable[PartyEntry] = ()
+) -> tuple[tuple[PartyEntry, ...], ProgrammeEntry]:
+    """The parties and the programme of `name`, a TOML file of this package, checked; it may
+    name the `earlier` files' parties too (a second programme of the same owner)."""
     # Through importlib.resources, so that an installed (not editable) package reads too.
     with resources.files("demo.catalogue").joinpath(name).open("rb") as file:
         try:
@@ -78,7 +82,7 @@ def read_programme_file(name: str) -> tuple[tuple[PartyEntry, ...], ProgrammeEnt
     _check_keys(document, ("parties", "programme", *_LISTS, *_TABLES), name)
     parties = _value(tuple[PartyEntry, ...], document.get("parties", []), f"{where}parties")
     programme = _programme(document, where)
-    _check_references(parties, programme, name)
+    _check_references(parties, programme, name, {p.code for p in earlier})
     return parties, programme
 
 
@@ -251,11 +255,12 @@ def _admits_none(hint: Any) -> bool:
 
 
 def _check_references(
-    parties: tuple[PartyEntry, ...], programme: ProgrammeEntry, where: str
+    parties: tuple[PartyEntry, ...], programme: ProgrammeEntry, where: str, earlier: set[str]
 ) -> None:
-    """Codes and titles that name nothing in the file: the loader would fail on them later,
-    saying less, and would quietly keep the last of two agreements or duties of one title."""
-    codes: set[str] = set()
+    """Codes and titles that name nothing in the file (nor among the earlier files' parties):
+    the loader would fail on them later, saying less, and would quietly keep the last of two
+    agreements or duties of one title."""
+    codes: set[str] = set(earlier)
     for i, party in enumerate(parties):
         _unique(party.code, codes, f"{where}: parties[{i}].code")
         # The loader creates parties in file order, and a child needs its parent's id.
