@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 
 from stakeholders.observatory.definitions import Indicator, register
 from stakeholders.observatory.dimensions import Dimension
@@ -38,12 +38,13 @@ def _offer(build: Build) -> Any:
 
 
 def _live(build: Build) -> ColumnElement[bool]:
-    """In force today (ACTIVE or due for surveillance), as quality computes it."""
+    """In force today (ACTIVE or due for surveillance, as quality computes it) and begun: a
+    renewal waiting for its predecessor's expiry does not count the offer twice."""
     duty = RESPONSIBILITIES.alias("surveillance")
     on = duty.c.id == LABELS.c.surveillance_responsibility_id
     build.need("surveillance", duty, on, True)
     status = calendar.label_status_sql(LABELS, build.joins["surveillance"][0].c.status, build.today)
-    return status.in_(sorted(calendar.LIVE))
+    return and_(status.in_(sorted(calendar.LIVE)), LABELS.c.granted_on <= build.today)
 
 
 def _programme_code(build: Build) -> ColumnElement[Any]:

@@ -127,7 +127,9 @@ class TrainingOffer(Node, Entity):
     @strawberry.field(description="The label in force today, if any.")
     async def current_label(self, info: Info) -> Label | None:
         labels = await self.labels(info)
-        live = [lb for lb in labels if lb.status in calendar.LIVE]
+        today = calendar.today()
+        # A renewal waiting for its predecessor's expiry is not the label in force yet.
+        live = [lb for lb in labels if lb.status in calendar.LIVE and lb.granted_on <= today]
         return live[-1] if live else None
 
     @strawberry.field(description="Quality figures of its sessions, from the raw records.")
