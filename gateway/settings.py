@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # "json": one object a line with the request id (gateway.logs); "text" for a terminal.
     log_format: str = "json"
     sql_echo: bool = False
+    # Queries answered by SQL that builds their JSON (schema.compiled), the resolvers answering
+    # what it does not cover; off: the resolvers answer everything.
+    compiled_reads: bool = False
 
 
 @lru_cache
