@@ -104,8 +104,8 @@ def generated_documents(schema: GraphQLSchema) -> list[str]:
     for root in ROOTS.values():
         if not hasattr(root, "filters"):
             continue
-        node = _selection(schema, root.target, 2)
-        for args in ("", "(first: 1)", "(first: 0)", "(first: 2, after: $after)"):
+        for args, depth in (("", 2), ("(first: 1)", 0), ("(first: 0)", 0), ("(first: 2, after: $after)", 1)):
+            node = _selection(schema, root.target, depth)
             header = "query($after: String)" if "$after" in args else "query"
             documents.append(
                 f"{header} {{ {root.field}{args} {{ __typename totalCount {PAGE_INFO} "

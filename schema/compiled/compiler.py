@@ -26,16 +26,12 @@ from graphql import (
 from graphql.execution.values import VariableValues
 from graphql.type import GraphQLField
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     FromClause,
     Select,
     Table,
-    case,
-    cast,
     false,
     func,
-    null,
     or_,
     select,
     true,
@@ -46,7 +42,7 @@ from auth.policy import EVERY_KEY, SAME_AS_ROW, TYPES, Grant
 from auth.principal import Principal
 from schema.compiled.markers import FORBIDDEN_JSON, Site
 from schema.compiled.selection import Fields, Uncovered, arguments, collect
-from schema.compiled.sqljson import Json, const
+from schema.compiled.sqljson import Json
 from stakeholders.common.loading import PageRequest
 from stakeholders.common.relay import page_request
 from stakeholders.common.shapes import (
@@ -66,6 +62,7 @@ from stakeholders.common.shapes import (
 __all__ = ["Compiler"]
 
 Path = tuple[str, ...]
+Joins = list[tuple[FromClause, ColumnElement[bool]]]
 Condition = ColumnElement[Any] | bool
 
 
@@ -110,9 +107,11 @@ class Compiler:
             assert isinstance(root, ByKey)
             _known(args, {root.argument: Filter(root.column)}, paging=False)
             readable = target.readable(self.principal).subquery()
-            found = select(self._object(target, readable, _named(field.type), nodes, (key,)))
+            joins: Joins = []
+            shown = self._object(target, readable, _named(field.type), nodes, (key,), joins)
+            found = select(shown).select_from(_joined(readable, joins))
             found = found.where(readable.c[root.column] == args[root.argument])
-            document = self.json.nested(found.scalar_subquery())
+            document = found.scalar_subquery()
         return select(self.json.text(document))
 
     # -- objects -----------------------------------------------------------------------------
@@ -133,12 +132,14 @@ class Compiler:
         graphql_type: GraphQLObjectType,
         nodes: list[FieldNode],
         path: Path,
+        joins: Joins,
     ) -> ColumnElement[Any]:
+        """The row's object; to-one relations join the statement the object is read in."""
         pairs: list[tuple[str, ColumnElement[Any]]] = []
         for key, fields in self._fields(graphql_type, nodes).items():
             name = fields[0].name.value
             if name == "__typename":
-                pairs.append((key, const(graphql_type.name)))
+                pairs.append((key, self.json.name(graphql_type.name)))
                 continue
             declared = shape.fields.get(name)
             if declared is None:
@@ -147,7 +148,7 @@ class Compiler:
             if not isinstance(declared, Paged) and any(f.arguments for f in fields):
                 raise Uncovered(f"{shape.type_name}.{name} takes arguments")
             here = (*path, key)
-            value = self._value(shape, declared, rows, graphql_field, fields, here)
+            value = self._value(shape, declared, rows, graphql_field, fields, here, joins)
             allowed = self._readable(shape.type_name, name, rows)
             pairs.append((key, self._guarded(value, allowed, declared, shape, name, fields, here)))
         return self.json.object(pairs)
@@ -160,6 +161,7 @@ class Compiler:
         graphql_field: GraphQLField,
         fields: list[FieldNode],
         path: Path,
+        joins: Joins,
     ) -> ColumnElement[Any]:
         if isinstance(declared, Column):
             return self._column(rows, declared)
@@ -169,10 +171,11 @@ class Compiler:
             return self._value_object(rows, declared, _named(graphql_field.type), fields)
         if isinstance(declared, ToOne):
             target = self._shape(declared.target)
+            # Joined, not a subquery: SQLite's parser takes only so many nested statements.
             readable = target.readable(self.principal).subquery()
-            inner = self._object(target, readable, _named(graphql_field.type), fields, path)
-            one = select(inner).where(readable.c.id == rows.c[declared.fk])
-            return self.json.nested(one.scalar_subquery())
+            joins.append((readable, readable.c.id == rows.c[declared.fk]))
+            inner = self._object(target, readable, _named(graphql_field.type), fields, path, joins)
+            return self.json.optional(readable.c.id.is_not(None), inner)
         assert isinstance(declared, Paged)
         target = self._shape(declared.target)
         args = arguments(graphql_field, fields[0], self.variables)
@@ -188,7 +191,7 @@ class Compiler:
             return self.json.document_column(column)
         if declared.kind == "bool":
             return self.json.boolean(column)
-        return column
+        return self.json.scalar(column)
 
     def _value_object(
         self,
@@ -201,13 +204,13 @@ class Compiler:
         for key, fields in self._fields(graphql_type, nodes).items():
             name = fields[0].name.value
             if name == "__typename":
-                pairs.append((key, const(graphql_type.name)))
+                pairs.append((key, self.json.name(graphql_type.name)))
             elif name in declared.fields:
                 pairs.append((key, self._column(rows, declared.fields[name])))
             else:
                 raise Uncovered(f"{graphql_type.name}.{name} is computed")
         present = rows.c[declared.present].is_not(None)
-        return self.json.nested(case((present, self.json.object(pairs)), else_=null()))
+        return self.json.optional(present, self.json.object(pairs))
 
     # -- connections -------------------------------------------------------------------------
 
@@ -226,10 +229,11 @@ class Compiler:
         for key, fields in self._fields(connection_type, nodes).items():
             name, here = fields[0].name.value, (*path, key)
             if name == "__typename":
-                pairs.append((key, const(connection_type.name)))
+                pairs.append((key, self.json.name(connection_type.name)))
             elif name == "totalCount":
                 every = rows.all()
-                pairs.append((key, select(func.count()).select_from(every).scalar_subquery()))
+                total = select(func.count()).select_from(every).scalar_subquery()
+                pairs.append((key, self.json.scalar(total)))
             elif name == "edges":
                 edge_type = _named(connection_type.fields["edges"].type)
                 pairs.append((key, self._edges(target, page, edge_type, fields, here)))
@@ -256,20 +260,22 @@ class Compiler:
         path: Path,
     ) -> ColumnElement[Any]:
         pairs: list[tuple[str, ColumnElement[Any]]] = []
+        joins: Joins = []
         for key, fields in self._fields(edge_type, nodes).items():
             name = fields[0].name.value
             if name == "__typename":
-                pairs.append((key, const(edge_type.name)))
+                pairs.append((key, self.json.name(edge_type.name)))
             elif name == "cursor":
                 pairs.append((key, self.json.cursor(page.c.id)))
             elif name == "node":
                 node_type = _named(edge_type.fields["node"].type)
-                node = self._object(target, page, node_type, fields, (*path, key))
+                node = self._object(target, page, node_type, fields, (*path, key), joins)
                 pairs.append((key, node))
             else:
                 raise Uncovered(f"{edge_type.name}.{name}")
-        edges = select(self.json.array(self.json.object(pairs), page.c.id)).select_from(page)
-        return self.json.nested(edges.scalar_subquery())
+        edges = select(self.json.array(self.json.object(pairs), page.c.id))
+        edges = edges.select_from(_joined(page, joins))
+        return edges.scalar_subquery()
 
     def _page_info(
         self,
@@ -286,7 +292,7 @@ class Compiler:
         for key, fields in self._fields(info_type, nodes).items():
             name = fields[0].name.value
             if name == "__typename":
-                value: ColumnElement[Any] = const(info_type.name)
+                value: ColumnElement[Any] = self.json.name(info_type.name)
             elif name == "hasNextPage":
                 value = self.json.boolean(count(rows.c.id > request.after) > request.first)
             elif name == "hasPreviousPage":
@@ -360,12 +366,15 @@ class Compiler:
             return value
         self.sites[path] = Site(f"you may not read {shape.type_name}.{name}", fields)
         condition = false() if allowed is False else allowed
-        marker = const(FORBIDDEN_JSON)
-        if self.json.sqlite:
-            plain = isinstance(declared, Column) and declared.kind == "plain"
-            shown = func.json_quote(value) if plain else value
-            return func.json(case((condition, shown), else_=marker))
-        return case((condition, func.to_json(value)), else_=cast(marker, JSON))
+        return self.json.guarded(condition, value, FORBIDDEN_JSON)
+
+def _joined(rows: FromClause, joins: Joins) -> FromClause:
+    """`rows` with the to-one relations its objects show, left-joined by their keys."""
+    joined = rows
+    for target, on in joins:
+        joined = joined.outerjoin(target, on)
+    return joined
+
 
 class _Rows:
     """The rows of a list: the target's readable select, filtered, and correlated to the row
@@ -394,7 +403,9 @@ class _Rows:
         return found.limit(request.first).subquery()
 
 
-def _known(args: dict[str, Any], filters: Mapping[str, Filter], *, paging: bool) -> dict[str, Filter]:
+def _known(
+    args: dict[str, Any], filters: Mapping[str, Filter], *, paging: bool
+) -> dict[str, Filter]:
     """The declared filters the arguments use; Uncovered for any other argument given."""
     used: dict[str, Filter] = {}
     for name, value in args.items():

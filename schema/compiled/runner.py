@@ -10,7 +10,9 @@ does not cover run through graphql-core's execution of the same document restric
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Hashable
+from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
@@ -34,7 +36,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from schema.compiled.compiler import Compiler
-from schema.compiled.markers import may_hold_markers, resolve_markers
+from schema.compiled.markers import Site, may_hold_markers, resolve_markers
 from schema.compiled.selection import Fields, Uncovered, collect
 from schema.compiled.sqljson import B64, b64url
 from stakeholders.common.shapes import ROOTS
@@ -44,8 +46,10 @@ from stakeholders.delivery import shapes as _delivery  # noqa: F401
 from stakeholders.parties import shapes as _parties  # noqa: F401
 from stakeholders.programmes import shapes as _programmes  # noqa: F401
 
-__all__ = ["CompiledReads", "compiled_reads"]
+__all__ = ["ANSWERED", "CompiledReads", "compiled_reads"]
 
+# Root fields answered by each path since start-up (the tests read it; a metric could).
+ANSWERED: Counter[str] = Counter()
 # SQLite's parser refuses a statement nested deeper than its stack (a query many levels deep).
 TOO_DEEP = "parser stack overflow"
 
@@ -65,11 +69,58 @@ def compiled_reads(page_cap: int) -> Any:
     return lambda: CompiledReads(page_cap=page_cap)
 
 
+@dataclass
+class Plan:
+    """What a request's root fields compile to: a statement each (or a constant), the root
+    fields left to the resolvers, and where refused fields may stand."""
+
+    roots: Fields
+    statements: dict[str, Any]
+    fallback: list[str]
+    sites: dict[tuple[str, ...], Site]
+    only_fields: bool
+
+
+# Plans of recent requests: the same document, operation, variables and caller compile to the
+# same statements (which SQLAlchemy's own cache then finds compiled, for any caller of the same
+# shape of policy). Bounded: documents are many, callers more.
+PLANS: OrderedDict[Hashable, Plan | None] = OrderedDict()
+MAX_PLANS = 256
+
+
+def _plan_key(execution: Any, request: Any, page_cap: int) -> Hashable | None:
+    principal = request.principal
+    try:
+        variables = orjson.dumps(execution.variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+    # programme_roles is left out of a Principal's equality, yet relations read it.
+    roles = tuple(sorted((p, tuple(sorted(r))) for p, r in principal.programme_roles.items()))
+    query = execution.query
+    return (query, execution.operation_name, variables, principal, roles, request.dialect, page_cap)
+
+
 async def answer(execution: Any, page_cap: int) -> ExecutionResult | None:
     """The result of the query, or None when the resolvers should answer all of it."""
     request = execution.context
-    if getattr(request, "loaders", None) is None:
+    if getattr(request, "loaders", None) is None or execution.query is None:
         return None
+    key = _plan_key(execution, request, page_cap)
+    if key is not None and key in PLANS:
+        PLANS.move_to_end(key)
+        plan = PLANS[key]
+    else:
+        plan = _plan(execution, request, page_cap)
+        if key is not None:
+            PLANS[key] = plan
+            if len(PLANS) > MAX_PLANS:
+                PLANS.popitem(last=False)
+    if plan is None:
+        return None
+    return await _execute(execution, request, plan)
+
+
+def _plan(execution: Any, request: Any, page_cap: int) -> Plan | None:
     schema = execution.schema._schema
     document: DocumentNode = execution.graphql_document
     operation = get_operation_ast(document, execution.operation_name)
@@ -92,22 +143,32 @@ async def answer(execution: Any, page_cap: int) -> ExecutionResult | None:
     only_fields = all(isinstance(s, FieldNode) for s in operation.selection_set.selections)
     if not statements or (fallback and not only_fields):
         return None
+    return Plan(roots, statements, fallback, compiler.sites, only_fields)
+
+
+async def _execute(execution: Any, request: Any, plan: Plan) -> ExecutionResult | None:
     data: dict[str, Any] = {}
     errors: list[GraphQLError] = []
-    for key, statement in statements.items():
+    fallback = list(plan.fallback)
+    for key, statement in list(plan.statements.items()):
         try:
-            data[key] = await _run(request, key, statement, compiler, errors, roots[key])
-        except Uncovered:
+            data[key] = await _run(request, key, statement, plan, errors)
+        except Uncovered:  # too deep for SQLite's parser: the resolvers answer it from now on
+            del plan.statements[key]
+            plan.fallback.append(key)
             fallback.append(key)
-    if fallback and not only_fields:
-        return None
+            if not plan.only_fields:
+                return None
     if fallback:
-        rest = await _resolve(execution, document, operation, fallback)
+        operation = get_operation_ast(execution.graphql_document, execution.operation_name)
+        assert operation is not None
+        rest = await _resolve(execution, execution.graphql_document, operation, fallback)
         errors += rest.errors or []
         if rest.data is None:
             return ExecutionResult(data=None, errors=errors)
         data.update(rest.data)
-    ordered = {key: data[key] for key in roots}
+    ANSWERED.update(compiled=len(plan.roots) - len(fallback), resolvers=len(fallback))
+    ordered = {key: data[key] for key in plan.roots}
     return ExecutionResult(data=ordered, errors=errors or None)
 
 
@@ -130,13 +191,9 @@ def _compile(compiler: Compiler, roots: Fields) -> tuple[dict[str, Any], list[st
 
 
 async def _run(
-    request: Any,
-    key: str,
-    statement: Select[Any] | str,
-    compiler: Compiler,
-    errors: list[GraphQLError],
-    nodes: list[FieldNode],
+    request: Any, key: str, statement: Select[Any] | str, plan: Plan, errors: list[GraphQLError]
 ) -> Any:
+    nodes = plan.roots[key]
     if isinstance(statement, str):
         return statement
     try:
@@ -152,7 +209,7 @@ async def _run(
     if text is None:
         return None
     if may_hold_markers(text):
-        value, refused = resolve_markers(orjson.loads(text), key, compiler.sites)
+        value, refused = resolve_markers(orjson.loads(text), key, plan.sites)
         errors += refused
         return value
     # Spliced into the response as the database wrote it (gateway.http encodes with orjson).

@@ -15,7 +15,7 @@ they could later generate them (issue 9: declare each type once).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Select, Table
@@ -38,6 +38,7 @@ __all__ = [
     "Value",
     "declare",
     "declare_root",
+    "extend",
 ]
 
 Readable = Callable[[Principal], Select[Any]]
@@ -137,6 +138,14 @@ def declare(shape: Shape) -> Shape:
     assert shape.type_name not in SHAPES, f"{shape.type_name} is declared twice"
     SHAPES[shape.type_name] = shape
     return shape
+
+
+def extend(type_name: str, fields: Mapping[str, FieldShape]) -> None:
+    """Fields a later area adds to an earlier area's type (stakeholders.common.extending)."""
+    shape = SHAPES[type_name]
+    clash = set(shape.fields) & set(fields)
+    assert not clash, f"{type_name}: {clash} declared twice"
+    SHAPES[type_name] = replace(shape, fields={**shape.fields, **fields})
 
 
 def declare_root(root: RootField) -> RootField:

@@ -13,6 +13,7 @@ from stakeholders.common.shapes import (
     ToOne,
     declare,
     declare_root,
+    extend,
 )
 from stakeholders.delivery.repository import (
     COHORTS,
@@ -22,6 +23,7 @@ from stakeholders.delivery.repository import (
     readable_enrollments,
     readable_trainees,
 )
+from stakeholders.programmes.shapes import PROGRAMME
 
 __all__ = ["COHORT", "ENROLLMENT", "TRAINEE"]
 
@@ -89,6 +91,9 @@ ENROLLMENT = declare(
         },
     )
 )
+
+# Delivery adds the programme's cohorts (stakeholders.delivery.types.programme_cohorts).
+extend(PROGRAMME.type_name, {"cohorts": Paged("Cohort", "programme_id")})
 
 declare_root(RootList("cohorts", "Cohort"))
 declare_root(RootList("trainees", "Trainee"))
