@@ -88,7 +88,8 @@ def _selection(schema: GraphQLSchema, type_name: str, depth: int) -> str:
             if depth > 0:
                 target = declared.target
                 node = _selection(schema, target, depth - 1)
-                parts.append(f"{name}(first: 2) {{ totalCount {PAGE_INFO} edges {{ cursor node {{ {node} }} }} }}")
+                edges = f"edges {{ cursor node {{ {node} }} }}"
+                parts.append(f"{name}(first: 2) {{ totalCount {PAGE_INFO} {edges} }}")
         elif inner.name in SHAPES:
             if depth > 0:
                 parts.append(f"{name} {{ {_selection(schema, inner.name, depth - 1)} }}")
@@ -104,7 +105,12 @@ def generated_documents(schema: GraphQLSchema) -> list[str]:
     for root in ROOTS.values():
         if not hasattr(root, "filters"):
             continue
-        for args, depth in (("", 2), ("(first: 1)", 0), ("(first: 0)", 0), ("(first: 2, after: $after)", 1)):
+        for args, depth in (
+            ("", 2),
+            ("(first: 1)", 0),
+            ("(first: 0)", 0),
+            ("(first: 2, after: $after)", 1),
+        ):
             node = _selection(schema, root.target, depth)
             header = "query($after: String)" if "$after" in args else "query"
             documents.append(

@@ -21,6 +21,7 @@ import pytest
 from gateway.app import create_app
 from schema.admission import Limits
 from schema.build import build_schema
+from schema.compiled import runner
 from schema.compiled.runner import ANSWERED
 from stakeholders.common.context import RequestContext
 from stakeholders.common.loading import Loaders
@@ -42,7 +43,7 @@ BY_KEY = [
     'query { programme(code: "NO-SUCH") { code } }',
     'query { party(code: "MIN") { code name kind parent { code } children(first: 1) '
     "{ totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } } }",
-    'query { parties(kind: DISTRICT) { totalCount edges { node { code } } } }',
+    "query { parties(kind: DISTRICT) { totalCount edges { node { code } } } }",
     'query { parties(country: "VN", first: 3) { totalCount edges { node { code } } } }',
     'query { parties(country: "not a country") { totalCount } }',
     "query { programmes(status: [DRAFT]) { totalCount edges { node { code budget "
@@ -72,7 +73,11 @@ def _with_after(document: str) -> tuple[str, dict[str, Any]]:
 
 def _errors(body: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     found = [
-        (INCIDENT.sub("incident", e["message"]), e.get("path"), (e.get("extensions") or {}).get("code"))
+        (
+            INCIDENT.sub("incident", e["message"]),
+            e.get("path"),
+            (e.get("extensions") or {}).get("code"),
+        )
         for e in body.get("errors") or []
     ]
     return sorted(found, key=repr)
@@ -183,7 +188,10 @@ async def test_what_the_compiler_does_not_cover_the_resolvers_answer(
     # given
     await _seed(session, client_for)
     client = GraphQLClient(compiled_http, token(keys, "MIN", "coordinator"))
-    document = "{ viewer { roles } programmes { totalCount edges { node { code viewerCan { addParticipant } } } } parties { totalCount } }"
+    document = (
+        "{ viewer { roles } programmes { totalCount edges { node { code viewerCan "
+        "{ addParticipant } } } } parties { totalCount } }"
+    )
     # when
     ANSWERED.clear()
     body = await client.execute(document)
@@ -193,3 +201,23 @@ async def test_what_the_compiler_does_not_cover_the_resolvers_answer(
     assert body["data"]["programmes"]["edges"][0]["node"]["viewerCan"] == {"addParticipant": True}
     assert ANSWERED == {"compiled": 1, "resolvers": 2}
 
+
+async def test_a_document_without_refusals_goes_out_unparsed(
+    session, client_for, compiled_http, keys, monkeypatch
+):
+    # given a read the owner may see all of, and one with a refused field
+    await _seed(session, client_for)
+    client = GraphQLClient(compiled_http, token(keys, "MIN", "coordinator"))
+    parsed: list[str] = []
+    monkeypatch.setattr(
+        runner, "parse_json", lambda text: parsed.append(text) or orjson.loads(text)
+    )
+    # when
+    whole = await client.execute(
+        "{ programmes { edges { node { code budget { amountMinor } } } } }"
+    )
+    refusing = await client.execute("{ trainees { edges { node { fullName nationalId } } } }")
+    # then: the first is spliced into the response as the database wrote it
+    assert whole["data"]["programmes"]["edges"] and "errors" not in whole
+    assert refusing["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert len(parsed) == 1 and "nationalId" in parsed[0]

@@ -368,6 +368,7 @@ class Compiler:
         condition = false() if allowed is False else allowed
         return self.json.guarded(condition, value, FORBIDDEN_JSON)
 
+
 def _joined(rows: FromClause, joins: Joins) -> FromClause:
     """`rows` with the to-one relations its objects show, left-joined by their keys."""
     joined = rows

@@ -50,6 +50,8 @@ __all__ = ["ANSWERED", "CompiledReads", "compiled_reads"]
 
 # Root fields answered by each path since start-up (the tests read it; a metric could).
 ANSWERED: Counter[str] = Counter()
+# Parses a compiled document: only one that may hold a marker needs it.
+parse_json = orjson.loads
 # SQLite's parser refuses a statement nested deeper than its stack (a query many levels deep).
 TOO_DEEP = "parser stack overflow"
 
@@ -209,7 +211,7 @@ async def _run(
     if text is None:
         return None
     if may_hold_markers(text):
-        value, refused = resolve_markers(orjson.loads(text), key, plan.sites)
+        value, refused = resolve_markers(parse_json(text), key, plan.sites)
         errors += refused
         return value
     # Spliced into the response as the database wrote it (gateway.http encodes with orjson).

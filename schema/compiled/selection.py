@@ -13,6 +13,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    NamedTypeNode,
     SelectionSetNode,
     get_argument_values,
 )
@@ -59,6 +60,7 @@ def _collect(
             key = selection.alias.value if selection.alias else selection.name.value
             found.setdefault(key, []).append(selection)
             continue
+        condition: NamedTypeNode | None
         if isinstance(selection, FragmentSpreadNode):
             fragment = fragments[selection.name.value]
             condition, inner = fragment.type_condition, fragment.selection_set

@@ -14,8 +14,9 @@ they could later generate them (issue 9: declare each type once).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, Table
@@ -86,7 +87,7 @@ class Paged:
 
     target: str
     fk: str
-    filters: Mapping[str, Filter] = field(default_factory=dict)
+    filters: Mapping[str, Filter] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class RootList:
 
     field: str
     target: str
-    filters: Mapping[str, Filter] = field(default_factory=dict)
+    filters: Mapping[str, Filter] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
