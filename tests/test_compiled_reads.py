@@ -83,23 +83,24 @@ def _errors(body: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     return sorted(found, key=repr)
 
 
-@pytest.fixture
-async def compiled_http(settings, database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"compiled_reads": True}), database)
+async def _client(settings, database, *, compiled: bool) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings.model_copy(update={"compiled_reads": compiled}), database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         yield client
 
 
-async def _both(
-    resolvers: httpx.AsyncClient, compiled: httpx.AsyncClient, bearer: str | None, document: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    query, variables = _with_after(document)
-    answers = []
-    for http in (resolvers, compiled):
-        response = await GraphQLClient(http, bearer).post(query, **variables)
-        answers.append(response.json())
-    return answers[0], answers[1]
+@pytest.fixture
+async def compiled_http(settings, database) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in _client(settings, database, compiled=True):
+        yield client
+
+
+@pytest.fixture
+async def resolvers_http(settings, database) -> AsyncIterator[httpx.AsyncClient]:
+    """The resolver path, whatever ACCORD_COMPILED_READS says."""
+    async for client in _client(settings, database, compiled=False):
+        yield client
 
 
 async def _answer(schema, database, principal, dialect: str, document: str) -> dict[str, Any]:
@@ -167,13 +168,14 @@ async def _statements(backend, client: GraphQLClient, document: str) -> tuple[in
 
 
 async def test_a_compiled_read_sends_one_statement_per_root_field(
-    backend, session, client_for, http, compiled_http, keys
+    backend, session, client_for, resolvers_http, compiled_http, keys
 ):
     # given
     await _seed(session, client_for)
     bearer = token(keys, "MIN", "coordinator")  # the owner: no trainee's national ID
     # when
-    through_resolvers, expected = await _statements(backend, GraphQLClient(http, bearer), NESTED)
+    resolvers = GraphQLClient(resolvers_http, bearer)
+    through_resolvers, expected = await _statements(backend, resolvers, NESTED)
     compiled, answer = await _statements(backend, GraphQLClient(compiled_http, bearer), NESTED)
     # then: two root fields, two statements, whatever the depth; the resolvers need one per
     # relation and level
