@@ -143,6 +143,9 @@ async def hub(db: BenchDatabase, directory: Path, *, compiled: bool = False) -> 
         # One page holds everything: the cost estimate of such a read is far above any limit
         # a production hub would set, and the bench measures the read, not the refusal.
         max_cost=10**15,
+        # Nor the deadline: the first run is traced for memory, several times slower.
+        request_deadline_ms=3_600_000,
+        statement_timeout_ms=3_600_000,
         log_level="WARNING",
         compiled_reads=compiled,
     )

@@ -200,12 +200,9 @@ async def _run(
         return statement
     try:
         text = await _json_text(request, statement)
-    except OperationalError as failure:
-        if TOO_DEEP in str(failure):
-            raise Uncovered(TOO_DEEP) from None  # nothing ran: the resolvers answer it
-        errors.append(GraphQLError(str(failure), nodes, path=[key], original_error=failure))
-        return None
     except Exception as failure:  # as a resolver's would be: an error at the field
+        if isinstance(failure, OperationalError) and TOO_DEEP in str(failure):
+            raise Uncovered(TOO_DEEP) from None  # nothing ran: the resolvers answer it
         errors.append(GraphQLError(str(failure), nodes, path=[key], original_error=failure))
         return None
     if text is None:
