@@ -15,7 +15,13 @@ from pathlib import Path
 from bench.databases import BenchDatabase, postgresql_database, sqlite_database
 from bench.import_10k import import_benches
 from bench.nested_read import CALLERS, Measure, hub, measure
-from bench.report import CALLER_FIRST, filter_table, nested_table, statements_table
+from bench.report import (
+    CALLER_FIRST,
+    compiled_table,
+    filter_table,
+    nested_table,
+    statements_table,
+)
 from bench.row_filter import filter_costs
 
 # 0.2 of the full demo's 51,675 enrolments: about 10,000, across the four programmes.
@@ -40,11 +46,14 @@ async def _bench(db: BenchDatabase, directory: Path, args: argparse.Namespace) -
         f"== {db.name}: {db.enrollments:,} enrolments (full demo at factor {args.factor}); "
         f"migrate + load + ANALYZE in {db.build_seconds:.1f} s\n"
     )
-    async with hub(db, directory) as app:
+    async with hub(db, directory) as app, hub(db, directory, compiled=True) as compiled:
         measures: list[Measure] = []
         for caller in CALLERS:
-            measures.append(await measure(db, app, caller, warmup=args.warmup, runs=args.runs))
+            measures.append(
+                await measure(db, app, compiled, caller, warmup=args.warmup, runs=args.runs)
+            )
         print(nested_table(measures), end="\n\n")
+        print(compiled_table(measures), end="\n\n")
         for m in measures:
             print(statements_table(m), end="\n\n")
         print(CALLER_FIRST, end="\n\n")

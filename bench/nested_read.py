@@ -1,6 +1,7 @@
 """The nested read, programmes > cohorts > enrolments > trainee > residence district: through the
-real ASGI app (a signed token, the request's own session and loaders, the policy) against one
-raw SQL SELECT with JOINs building the same JSON."""
+real ASGI app (a signed token, the request's own session and loaders, the policy), by the
+resolvers and by the compiled read path (ACCORD_COMPILED_READS), against one raw SQL SELECT with
+JOINs building the same JSON."""
 
 from __future__ import annotations
 
@@ -77,10 +78,17 @@ class Measure:
     raw: list[float]
     graphql_peak_mb: float
     raw_peak_mb: float
+    compiled: list[float]
+    compiled_statements: list[Statement]
+    compiled_peak_mb: float
 
     @property
     def graphql_ms(self) -> float:
         return statistics.median(self.graphql) * 1000
+
+    @property
+    def compiled_ms(self) -> float:
+        return statistics.median(self.compiled) * 1000
 
     @property
     def raw_ms(self) -> float:
@@ -124,8 +132,9 @@ class Hub:
 
 
 @asynccontextmanager
-async def hub(db: BenchDatabase, directory: Path) -> AsyncIterator[Hub]:
-    """The app on `db`, with the page-size cap raised so that one page holds everything."""
+async def hub(db: BenchDatabase, directory: Path, *, compiled: bool = False) -> AsyncIterator[Hub]:
+    """The app on `db`, with the page-size cap raised so that one page holds everything;
+    `compiled`: queries answered by the compiled read path."""
     settings = Settings(
         signing_key_file=directory / "signing-key.pem",
         issuer=ISSUER,
@@ -134,7 +143,11 @@ async def hub(db: BenchDatabase, directory: Path) -> AsyncIterator[Hub]:
         # One page holds everything: the cost estimate of such a read is far above any limit
         # a production hub would set, and the bench measures the read, not the refusal.
         max_cost=10**15,
+        # Nor the deadline: the first run is traced for memory, several times slower.
+        request_deadline_ms=3_600_000,
+        statement_timeout_ms=3_600_000,
         log_level="WARNING",
+        compiled_reads=compiled,
     )
     app = create_app(settings, db.database)
     keys = SigningKeys.load_or_create(settings.signing_key_file)
@@ -144,7 +157,7 @@ async def hub(db: BenchDatabase, directory: Path) -> AsyncIterator[Hub]:
 
 
 async def measure(
-    db: BenchDatabase, hub: Hub, caller: Caller, *, warmup: int, runs: int
+    db: BenchDatabase, hub: Hub, compiled_hub: Hub, caller: Caller, *, warmup: int, runs: int
 ) -> Measure:
     """A first run of each read, traced for memory, checks they agree and warms up; then
     `warmup` more, then `runs` timed runs of each, alternating."""
@@ -152,21 +165,30 @@ async def measure(
     async def graphql() -> bytes:
         return await hub.read(caller)
 
+    async def compiled() -> bytes:
+        return await compiled_hub.read(caller)
+
     async def raw() -> bytes:
         return await raw_read(db, caller)
 
     graphql_peak_mb, body = await _traced(graphql)
+    compiled_peak_mb, compiled_body = await _traced(compiled)
     raw_peak_mb, raw_body = await _traced(raw)
     rows = _check(orjson.loads(body), orjson.loads(raw_body))
+    _check(orjson.loads(compiled_body), orjson.loads(raw_body))
     for _ in range(warmup):
         await graphql()
+        await compiled()
         await raw()
-    times: dict[str, list[float]] = {"graphql": [], "raw": []}
+    times: dict[str, list[float]] = {"graphql": [], "compiled": [], "raw": []}
     with db.log.recording() as statements:
         times["graphql"].append(await _timed(graphql))
+    with db.log.recording() as compiled_statements:
+        times["compiled"].append(await _timed(compiled))
     times["raw"].append(await _timed(raw))
     for _ in range(runs - 1):
         times["graphql"].append(await _timed(graphql))
+        times["compiled"].append(await _timed(compiled))
         times["raw"].append(await _timed(raw))
     return Measure(
         caller=caller.label,
@@ -176,6 +198,9 @@ async def measure(
         raw=times["raw"],
         graphql_peak_mb=graphql_peak_mb,
         raw_peak_mb=raw_peak_mb,
+        compiled=times["compiled"],
+        compiled_statements=list(compiled_statements),
+        compiled_peak_mb=compiled_peak_mb,
     )
 
 

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from bench.nested_read import Measure
 from bench.row_filter import FilterCost
 
-__all__ = ["filter_table", "nested_table", "statements_table", "table"]
+__all__ = ["compiled_table", "filter_table", "nested_table", "statements_table", "table"]
 
-# The goal for the nested read: GraphQL at most this many times the raw SELECT.
+# The goal for the nested read: GraphQL at most this many times the raw SELECT; for the
+# compiled read path (issue 14), its goal and its gate.
 RATIO_GOAL = 8.0
+COMPILED_GOAL, COMPILED_GATE = 2.0, 4.0
 CALLER_FIRST = (
     "The gateway identifies the caller first (party subtree, programme reach) in a session of\n"
     "its own; the query's statements follow, one per list level when to-one relations join in."
@@ -49,6 +51,31 @@ def _nested_row(m: Measure) -> tuple[object, ...]:
         f"{ratio:.1f}x {'ok' if ratio <= RATIO_GOAL else 'over goal'}",
         f"{m.graphql_peak_mb:,.0f}",
         f"{m.raw_peak_mb:,.0f}",
+    )
+
+
+def compiled_table(measures: Sequence[Measure]) -> str:
+    """The same read by the compiled read path, beside the resolvers and raw SQL."""
+    headers = ("compiled read path", "SQL/query", "compiled ms", "resolvers ms", "raw ms")
+    verdict = f"ratio (goal <= {COMPILED_GOAL:g}x, gate <= {COMPILED_GATE:g}x)"
+    return table(
+        (*headers, verdict, "compiled peak MB", "raw peak MB x 2"),
+        [_compiled_row(m) for m in measures],
+    )
+
+
+def _compiled_row(m: Measure) -> tuple[object, ...]:
+    ratio = m.compiled_ms / m.raw_ms
+    verdict = "goal" if ratio <= COMPILED_GOAL else "gate" if ratio <= COMPILED_GATE else "over"
+    return (
+        m.caller,
+        len(m.compiled_statements),
+        f"{m.compiled_ms:,.0f}",
+        f"{m.graphql_ms:,.0f}",
+        f"{m.raw_ms:,.0f}",
+        f"{ratio:.1f}x {verdict}",
+        f"{m.compiled_peak_mb:,.0f}",
+        f"{m.raw_peak_mb * 2:,.0f}",
     )
 
 

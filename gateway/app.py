@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Read at start-up: a broken manifest stops the process, as a bad trusted issuer does.
     manifest = load_manifest(settings.persisted_operations) if settings.persisted_operations else {}
     router = AccordRouter(
-        build_schema(limits=limits),
+        build_schema(limits=limits, compiled_reads=settings.compiled_reads),
         path="/graphql",
         context_getter=get_context,
         # GraphiQL needs introspection; without it, it would only advertise the endpoint.

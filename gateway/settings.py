@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     # OpenTelemetry traces of requests and SQL: "console" or "otlp" (gateway.tracing); off if "".
     otel_exporter: Literal["", "console", "otlp"] = ""
+    # Queries answered by SQL that builds their JSON (schema.compiled), the resolvers answering
+    # what it does not cover; off: the resolvers answer everything.
+    compiled_reads: bool = False
 
 
 @lru_cache

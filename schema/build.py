@@ -12,6 +12,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.execution import ExecutionContext
 
 from schema.admission import Limits, admission
+from schema.compiled import compiled
 from schema.errors import code_error
 from schema.permissions import apply_policy
 from schema.text_checks import guard_arguments
@@ -145,8 +146,12 @@ def _describe_federation(schema: AccordSchema) -> AccordSchema:
     return schema
 
 
-def build_schema(*, limits: Limits | None = None) -> AccordSchema:
-    """Build the schema; raises PolicyError when a type or field lacks a rule."""
+def build_schema(*, limits: Limits | None = None, compiled_reads: bool = False) -> AccordSchema:
+    """Build the schema; raises PolicyError when a type or field lacks a rule.
+
+    `compiled_reads`: queries are answered by SQL that builds their JSON where the compiler
+    covers them (schema.compiled), by the resolvers elsewhere."""
+    limits = limits or Limits()
     options: dict[str, Any] = {
         "query": Query,
         "mutation": Mutation,
@@ -163,7 +168,11 @@ def build_schema(*, limits: Limits | None = None) -> AccordSchema:
     schema = AccordSchema(
         **options,
         # Admission parses, measures and validates (cached), before anything runs.
-        extensions=[UnitOfWork, admission(limits or Limits())],
+        extensions=[
+            UnitOfWork,
+            admission(limits),
+            *([compiled(limits.page_cap)] if compiled_reads else []),
+        ],
     )
     guard_arguments(schema._schema)
     return _describe_federation(schema)
