@@ -33,8 +33,9 @@ class ViewerProgramme:
     programme_pk: strawberry.Private[int]
 
     @strawberry.field(description="The programme.")
-    async def programme(self, info: Info) -> Programme | None:
-        return await one(info, ProgrammeByIdLoader, self.programme_pk, Programme.from_row)
+    def programme(self, info: Info) -> Programme | None:
+        # `one` answers the row, None, or an awaitable of it: returned as is, never awaited.
+        return one(info, ProgrammeByIdLoader, self.programme_pk, Programme.from_row)  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="The caller, as the hub sees the token.")
@@ -45,8 +46,8 @@ class Viewer:
     party_pk: strawberry.Private[int | None]
 
     @strawberry.field(description="The party the caller acts for.")
-    async def party(self, info: Info) -> Party | None:
-        return await one(info, PartyByIdLoader, self.party_pk, Party.from_row)
+    def party(self, info: Info) -> Party | None:
+        return one(info, PartyByIdLoader, self.party_pk, Party.from_row)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The programmes your party subtree takes part in, with roles.")
     def programmes(self, info: Info) -> list[ViewerProgramme]:
