@@ -26,8 +26,9 @@ _DECOY_HASH = f"{SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'A' * 22}${'A' * 43}"
 
 
 def new_client_id() -> str:
-    """A random, URL-safe client identifier (not a secret)."""
-    return secrets.token_urlsafe(16)
+    """A random, URL-safe client identifier (not a secret). It never starts with "-": an
+    identifier is typed on command lines (`accord client revoke ID`), where that is an option."""
+    return "c" + secrets.token_urlsafe(16)
 
 
 def new_secret() -> str:

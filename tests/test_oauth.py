@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from auth.clients import verify_secret
+from auth.clients import new_client_id, verify_secret
 from auth.principal import Principal
 from auth.tokens import SigningKeys, verify
 from gateway.app import create_app
@@ -456,3 +456,8 @@ async def _token_status(settings, printed: dict[str, str]) -> int:
     finally:
         await app.state.hub.database.dispose()
     return response.status_code
+
+
+def test_a_client_id_is_never_taken_for_an_option():
+    # a command line reads `accord client revoke -x...` as an option: ids never start so
+    assert not any(new_client_id().startswith("-") for _ in range(2_000))
