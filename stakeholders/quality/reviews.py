@@ -15,7 +15,7 @@ from stakeholders.errors import BadInput, Conflict
 from stakeholders.funding.service import who
 from stakeholders.parties.models import Party
 from stakeholders.quality import calendar, scoring
-from stakeholders.quality.calls import effective
+from stakeholders.quality.calls import SCORE_RANGE, effective
 from stakeholders.quality.enums import ApplicationStatus, CallStatus, ReviewStatus
 from stakeholders.quality.models import Application, Call, Review, ReviewConflict
 from stakeholders.validation import check_text
@@ -138,7 +138,7 @@ def _grades(call: Call, scores: Sequence[Score]) -> list[dict[str, object]]:
     given = [s.criterion for s in scores]
     if sorted(given) != sorted(codes):
         raise BadInput(f"score each criterion once: {', '.join(codes)}", field="scores")
-    low, high = scoring_range()
+    low, high = SCORE_RANGE
     for s in scores:
         if not low <= s.score <= high:
             raise BadInput(f"a score is {low} to {high}", field="scores")
@@ -150,10 +150,6 @@ def _grades(call: Call, scores: Sequence[Score]) -> list[dict[str, object]]:
         }
         for s in sorted(scores, key=lambda s: codes.index(s.criterion))
     ]
-
-
-def scoring_range() -> tuple[int, int]:
-    return 0, 5
 
 
 async def record_review(
