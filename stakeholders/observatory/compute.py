@@ -23,13 +23,15 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ClauseElement, ColumnClause, FromClause
 
 from auth.policy import EVERY_KEY, RowFilter
 from stakeholders.common.access import in_keys
 from stakeholders.observatory.dimensions import Dimension
 from stakeholders.observatory.sources import Build, Subject
 
-__all__ = ["Group", "Target", "group_rows", "statement"]
+__all__ = ["Group", "Target", "covering", "group_rows", "statement"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,18 @@ def _inside(subject: Subject, scope: RowFilter, dialect: str) -> ColumnElement[b
     return or_(false(), *(in_keys(facts[col], keys, dialect) for col, keys in scope))
 
 
+def covering(scope: RowFilter, subject: Subject, programme_ids: Sequence[int]) -> RowFilter:
+    """The scope as the counted rows see it: a test on the programme that admits every
+    programme the request counts holds for every row, so it is no test at all (and costs no
+    column per row: an auditor's scope is its supervised programmes)."""
+    if scope is EVERY_KEY or not isinstance(scope, list):
+        return scope
+    facts, counted = subject.facts(), set(programme_ids)
+    if any(facts[col] is subject.programme_id and counted <= set(keys) for col, keys in scope):
+        return EVERY_KEY
+    return scope
+
+
 def _partial(scope: RowFilter) -> bool:
     """Whether the caller reads some rows raw but not all: only then is the part outside its
     scope worth a column (all of a size, or none of it, otherwise)."""
@@ -80,6 +94,16 @@ def _partial(scope: RowFilter) -> bool:
 def _outside(inside: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
     # A row is inside only when a test holds: a NULL fact (no host) counts it outside.
     return func.coalesce(func.sum(case((inside, 0), else_=value)), 0)
+
+
+def _rows_outside(scope: RowFilter, inside: ColumnElement[bool]) -> ColumnElement[Any]:
+    """How many of a group's rows lie outside a scope: a constant or count(*) where the scope
+    holds for every row or for none, rather than a test on each."""
+    if scope is EVERY_KEY:
+        return literal(0)
+    if not scope:
+        return func.count()
+    return _outside(inside, literal(1))
 
 
 def _achieved(
@@ -136,14 +160,14 @@ def statement(
             _achieved(subject, build, t, inside[target_access]).label(f"u{i}")
             for i, t in enumerate(targets)
         ]
-    outside = [_outside(inside[a], literal(1)).label(f"o{i}") for i, a in enumerate(scopes)]
+    outside = [_rows_outside(scopes[a], inside[a]).label(f"o{i}") for i, a in enumerate(scopes)]
     outside += [
         _outside(inside[a], subject.measures[m](build)).label(f"s{i}")
         for i, (a, m) in enumerate(sizes)
         if _partial(scopes[a])
     ]
     source: Any = subject.table
-    for target, on, outer in build.joins.values():
+    for target, on, outer in _inner_first(list(build.joins.values())):
         source = source.join(target, on, isouter=outer)
     where = [in_keys(subject.programme_id, programme_ids, dialect)]
     if since is not None:
@@ -159,6 +183,38 @@ def statement(
         # parameters (a date pattern) to the one selected.
         .group_by(*(literal_column(str(i + 1)) for i in range(1 + len(dims))))
     )
+
+
+Join = tuple[FromClause, ColumnElement[bool], bool]
+
+
+def _inner_first(joins: list[Join]) -> list[Join]:
+    """The inner joins first, then the outer ones, each kind in the order asked for.
+    PostgreSQL reorders no more than `join_collapse_limit` (8) relations: past them, an inner
+    join left late kept the planner from its parallel plan (at 51,675 enrolments, 260 ms
+    serial against 175 ms for the same GROUP BY with two processes). An inner join that
+    reads an outer join's table, or one that stays behind, stays behind too."""
+    early: list[Join] = []
+    late: list[Join] = []
+    behind: set[FromClause] = set()
+    for join in joins:
+        target, on, outer = join
+        if outer or behind & _tables(target, on):
+            late.append(join)
+            behind.add(target)
+        else:
+            early.append(join)
+    return early + late
+
+
+def _tables(*elements: ClauseElement) -> set[FromClause]:
+    """The tables whose columns an element reads (a table-valued function's argument too)."""
+    return {
+        c.table
+        for e in elements
+        for c in visitors.iterate(e)
+        if isinstance(c, ColumnClause) and c.table is not None
+    }
 
 
 async def group_rows(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auth.policy import EVERY_KEY, indicator_filter
 from auth.principal import Principal
 from stakeholders.errors import BadInput
-from stakeholders.observatory.compute import Group, Target, group_rows
+from stakeholders.observatory.compute import Group, Target, covering, group_rows
 from stakeholders.observatory.definitions import INDICATORS, TARGET_ATTAINMENT, Indicator
 from stakeholders.observatory.dimensions import PERIODS, Dimension
 from stakeholders.observatory.sources import SUBJECTS
@@ -208,7 +208,10 @@ async def _subject_cells(
         if t.metric in subject.targets and any(i.code == TARGET_ATTAINMENT for i in indicators)
     ]
     accesses = sorted({i.access for i in indicators})
-    scopes = {a: indicator_filter(principal, a, "unsuppressed") for a in accesses}
+    scopes = {
+        a: covering(indicator_filter(principal, a, "unsuppressed"), subject, programme_ids)
+        for a in accesses
+    }
     sizes = sorted({(i.access, i.size) for i in indicators if i.code != TARGET_ATTAINMENT})
     attainment = [i for i in indicators if i.code == TARGET_ATTAINMENT]
     groups = await group_rows(
