@@ -249,3 +249,39 @@ async def test_concurrent_writers_append_one_linear_chain(name, tmp_path):
     assert len({entity for _, entity in recorded}) == survivors
     assert head == survivors
     assert problems == []
+
+
+@pytest.mark.skipif(
+    not PG_URL, reason="ACCORD_TEST_DATABASE_URL is not set: PostgreSQL leg skipped"
+)
+async def test_a_writer_holds_the_head_only_for_its_commit(tmp_path):
+    async with _own_database("postgresql", tmp_path) as (url, schema):
+        engine = _engine(url, schema)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        try:
+            async with sessions() as first, sessions() as second:
+                # given: a transaction that recorded an event and is still at work
+                await _row(first, 1, refuse=False)
+
+                # when: another records and commits meanwhile
+                async def record_and_commit() -> None:
+                    await _row(second, 2, refuse=False)
+                    await second.commit()
+
+                done = asyncio.ensure_future(record_and_commit())
+                try:
+                    await asyncio.wait_for(asyncio.shield(done), timeout=10)
+                except TimeoutError:
+                    await first.rollback()  # lets the second through, then fails
+                    await done
+                    pytest.fail("the second writer waited for the first's transaction")
+                await first.commit()
+            # then: it did not wait for the first; each is chained in commit order
+            async with sessions() as session:
+                assert [entity for _, entity in await _recorded(session)] == [
+                    to_global_id("Party", 2),
+                    to_global_id("Party", 1),
+                ]
+                assert await _problems(session) == []
+        finally:
+            await engine.dispose()

@@ -1,19 +1,24 @@
-"""The audit chain inside one transaction: the head locked once, events written in batches.
+"""The audit chain inside one transaction: events linked and written in batches, the head
+locked for as short a time as the chain allows.
 
-A transaction's first event locks the head row (a no-op UPDATE: PostgreSQL then holds the row
-lock and SQLite the write lock until commit) and reads it. Its later events are chained in
-memory, each on the one before, and kept until the session leaves its savepoints: the first
-statement the session runs outside any savepoint, or its commit, inserts them in one
-multi-row INSERT; the commit writes the head once. Concurrent writers therefore still queue on
-the head row and append one linear chain, at a few statements per transaction instead of
-three per event (an import of 10,000 rows records 20,000 events).
+An event is kept, unnumbered, until the session leaves its savepoints: the first statement
+the session runs outside any savepoint, or its commit. Then the pending events are numbered
+and hashed on the head, inserted in one multi-row INSERT, and the commit writes the head once.
+The head row is locked (a no-op UPDATE: PostgreSQL then holds the row lock until commit) by
+the first such write, never earlier: a mutation's own statements run before any other writer
+has to wait, and concurrent writers queue only for the commit's few statements. They still
+append one linear chain, at a few statements per transaction instead of three per event (an
+import of 10,000 rows records 20,000 events). On SQLite the write transaction holds the
+database's write lock from its BEGIN IMMEDIATE anyway.
 
 Savepoints: every event remembers the savepoint it was recorded in. When a savepoint rolls
 back, the events recorded in it or in savepoints inside it go too; savepoints nest, so these
-are always the newest events, and the next event links to the newest survivor. When nothing
-of the transaction survives, the head's lock may have gone with the savepoint that took it
-(PostgreSQL releases a row lock taken inside a rolled-back savepoint), so the next event
-locks and reads the head again.
+are always the newest events. The lock is taken outside savepoints only, so no rollback of a
+savepoint releases it.
+
+An event's `at` is when it was recorded; its `seq` is its place in the committed chain. Two
+transactions that overlap may therefore commit their events in the other order than they
+recorded them.
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ from sqlalchemy import event, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from stakeholders.audit.hashing import chain_hash
 from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.db import table_of
 
-__all__ = ["append", "next_link", "on_written"]
+__all__ = ["append", "on_written"]
 
 log = logging.getLogger("accord.audit")
 
@@ -54,64 +60,51 @@ def on_written(hook: Written) -> Written:
 @dataclass(frozen=True, slots=True)
 class _Link:
     event: AuditEvent
-    seq: int
-    hash: str
     recorded_in: SessionTransaction
 
 
 @dataclass
 class _Chain:
-    """The transaction's newest written link (or the head as locked), then the unwritten ones."""
+    """The transaction's newest written event (or the head as locked), then the unwritten."""
 
-    seq: int
-    hash: str
-    # Some event is written outside any savepoint: only the transaction's end releases the lock.
+    seq: int = 0
+    hash: str = ""
+    # The head is locked, and read: only the transaction's end releases it.
     held: bool = False
-    advanced: bool = False
     pending: list[_Link] = field(default_factory=list)
-
-    def tail(self) -> tuple[int, str]:
-        if self.pending:
-            return self.pending[-1].seq, self.pending[-1].hash
-        return self.seq, self.hash
-
-
-async def next_link(session: AsyncSession) -> tuple[int, str]:
-    """The seq and previous hash of the transaction's next event, locking the head if needed."""
-    chain: _Chain | None = session.info.get(_KEY)
-    if chain is None or not (chain.held or chain.pending):
-        head = (
-            await session.execute(
-                update(AuditChain)
-                .where(AuditChain.id == 1)
-                .values(seq=AuditChain.seq)
-                .returning(AuditChain.seq, AuditChain.head_hash)
-                # No loaded AuditChain to refresh; scanning a large session for one is costly.
-                .execution_options(synchronize_session=False)
-            )
-        ).one()
-        chain = _Chain(head.seq, head.head_hash)
-        session.info[_KEY] = chain
-    seq, prev_hash = chain.tail()
-    return seq + 1, prev_hash
 
 
 def append(session: AsyncSession, audit_event: AuditEvent) -> None:
-    """Add `audit_event`, hashed on `next_link`'s answer, to the transaction's chain."""
-    chain: _Chain = session.info[_KEY]
+    """Add `audit_event` to the transaction's chain: numbered and hashed when written."""
+    chain: _Chain = session.info.setdefault(_KEY, _Chain())
     sync = session.sync_session
-    savepoint = sync.get_nested_transaction() or sync.get_transaction()
-    assert savepoint is not None, "next_link began the transaction"
-    chain.pending.append(_Link(audit_event, audit_event.seq, audit_event.hash, savepoint))
+    savepoint = sync.get_nested_transaction() or sync.get_transaction() or sync.begin()
+    chain.pending.append(_Link(audit_event, savepoint))
+
+
+def _lock_head(session: Session, chain: _Chain) -> None:
+    head = session.execute(
+        update(AuditChain)
+        .where(AuditChain.id == 1)
+        .values(seq=AuditChain.seq)
+        .returning(AuditChain.seq, AuditChain.head_hash)
+        # No loaded AuditChain to refresh; scanning a large session for one is costly.
+        .execution_options(synchronize_session=False)
+    ).one()
+    chain.seq, chain.hash, chain.held = head.seq, head.head_hash, True
 
 
 def _write(session: Session, chain: _Chain) -> None:
+    # Taken first: the statements below pass through `_write_before_reading` too.
     events = [link.event for link in chain.pending]
-    rows = [{c: getattr(e, c) for c in _COLUMNS} for e in events]
-    chain.seq, chain.hash = chain.tail()
     chain.pending.clear()
-    chain.held = chain.advanced = True
-    session.execute(insert(EVENTS), rows)
+    if not chain.held:
+        _lock_head(session, chain)
+    for audit_event in events:
+        audit_event.seq, audit_event.prev_hash = chain.seq + 1, chain.hash
+        audit_event.hash = chain_hash(chain.hash, audit_event)
+        chain.seq, chain.hash = audit_event.seq, audit_event.hash
+    session.execute(insert(EVENTS), [{c: getattr(e, c) for c in _COLUMNS} for e in events])
     for hook in _ON_WRITTEN:
         hook(session, events)
 
@@ -149,7 +142,7 @@ def _write_head(session: Session) -> None:
         return
     if chain.pending:
         _write(session, chain)
-    if chain.advanced:
+    if chain.held:
         session.execute(
             update(AuditChain)
             .where(AuditChain.id == 1)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import hashlib
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,14 +12,13 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.principal import Principal
-from stakeholders.audit.chain import append, next_link
+from stakeholders.audit.chain import append
+from stakeholders.audit.hashing import GENESIS, chain_hash
 from stakeholders.audit.models import AuditChain, AuditEvent
 from stakeholders.common.relay import to_global_id
 from stakeholders.db import Base, utcnow
 
 __all__ = ["GENESIS", "chain_hash", "record", "snapshot", "verify_chain"]
-
-GENESIS = "0" * 64
 
 
 def snapshot(entity: Base) -> dict[str, Any]:
@@ -45,28 +42,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    body = {
-        "seq": event.seq,
-        "at": event.at.astimezone(dt.UTC).isoformat(),
-        "actor_sub": event.actor_sub,
-        "actor_party_id": event.actor_party_id,
-        "action": event.action,
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "before": event.before,
-        "after": event.after,
-    }
-    # Events recorded before programmes were tracked keep the hash they were chained with.
-    if event.programme_id is not None:
-        body["programme_id"] = event.programme_id
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(event)).hexdigest()
-
-
 async def record(
     session: AsyncSession,
     principal: Principal,
@@ -80,12 +55,10 @@ async def record(
 ) -> AuditEvent:
     """Append one event to the chain; commits with the change it describes, or not at all.
 
-    The head row is locked by the transaction's first event and written once at commit, and
-    events are inserted in batches once the session leaves its savepoints
-    (stakeholders.audit.chain): the event returned is not in the session."""
-    seq, prev_hash = await next_link(session)
+    The event is numbered, linked and inserted once the session leaves its savepoints, with
+    the others of its transaction (stakeholders.audit.chain): the event returned is not in
+    the session, and has no `seq` or `hash` yet."""
     event = AuditEvent(
-        seq=seq,
         at=utcnow(),
         actor_sub=principal.sub or "system",
         actor_party_id=principal.party_id,
@@ -95,9 +68,7 @@ async def record(
         entity_id=str(to_global_id(entity_type, entity_pk)),
         before=before,
         after=after,
-        prev_hash=prev_hash,
     )
-    event.hash = chain_hash(prev_hash, event)
     append(session, event)
     return event
 
