@@ -16,7 +16,7 @@ from strawberry.types.graphql import OperationType
 
 from schema.database_faults import is_unavailable
 from schema.errors import UNAVAILABLE_MESSAGE
-from stakeholders.db import WRITE_INTENT
+from schema.writer_queue import begin_writing
 
 __all__ = ["UnitOfWork"]
 
@@ -28,7 +28,7 @@ class UnitOfWork(SchemaExtension):
         session = getattr(self.execution_context.context, "session", None)
         is_mutation = self.execution_context.operation_type == OperationType.MUTATION
         if session is not None and is_mutation and not session.in_transaction():
-            await session.connection(execution_options={WRITE_INTENT: True})
+            await begin_writing(session)
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
