@@ -16,7 +16,7 @@ from stakeholders.audit.service import record, snapshot
 from stakeholders.db import Base
 from stakeholders.errors import Conflict, NotFound
 
-__all__ = ["audited", "check_version", "get_for_update", "record_change"]
+__all__ = ["audited", "check_version", "get_for_share", "get_for_update", "record_change"]
 
 M = TypeVar("M", bound=Base)
 
@@ -32,6 +32,23 @@ async def get_for_update(session: AsyncSession, model: type[M], pk: int) -> M:
     begins IMMEDIATE (gateway.db, WRITE_INTENT), holding the database's write lock already.
     """
     entity = await session.get(model, pk, with_for_update=True, populate_existing=True)
+    if entity is None:
+        raise NotFound(f"no {model.__name__} with this id")
+    return entity
+
+
+async def get_for_share(session: AsyncSession, model: type[M], pk: int) -> M:
+    """The row, kept as it is until the transaction ends, for rows added under it whose rules
+    read it (a programme's state, when an agreement, duty or cohort is added to it); NOT_FOUND
+    when there is none.
+
+    PostgreSQL takes a shared row lock (SELECT ... FOR SHARE): writers adding to the same
+    programme go side by side, while a change of the programme itself waits for them, and they
+    for it. An exclusive lock made every addition to a programme queue behind the one before
+    for its whole transaction (`make soak`: 12 agreements a second, p50 1.2 s). SQLite holds
+    the database's write lock already.
+    """
+    entity = await session.get(model, pk, with_for_update={"read": True}, populate_existing=True)
     if entity is None:
         raise NotFound(f"no {model.__name__} with this id")
     return entity

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, Table, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.errors import Unauthenticated
@@ -68,6 +68,11 @@ async def run_mutation(
     except IntegrityError:
         conflict = Conflict("conflicts with data stored meanwhile: reload and try again")
         raise await _versioned(session, conflict, stored) from None
+    except DBAPIError as failure:
+        if not _lost_race(failure):
+            raise
+        conflict = Conflict("changed by someone else meanwhile: reload it and try again")
+        raise await _versioned(session, conflict, stored) from None
     except Conflict as conflict:
         raise await _versioned(session, conflict, stored) from None
     # Rows changed: later resolvers in this request must not see cached copies, and the
@@ -76,6 +81,16 @@ async def run_mutation(
         context.principal = await context.rescope(context)
     context.loaders = Loaders(context.session, context.principal, context.loaders.dialect)
     return result
+
+
+# PostgreSQL's deadlock and serialization failures: two writers met (two adding to a
+# programme, then both changing it, say); the database chose the one to give way.
+_RACES = ("40P01", "40001")
+
+
+def _lost_race(failure: DBAPIError) -> bool:
+    orig = failure.orig
+    return (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) in _RACES
 
 
 async def _versioned(session: Any, conflict: Conflict, stored: Select[Any] | None) -> Conflict:

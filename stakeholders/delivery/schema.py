@@ -40,7 +40,7 @@ from stakeholders.parties.schema import optional_party_id
 from stakeholders.programmes.loaders import ProgrammeByCodeLoader, ProgrammeByIdLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import ProgrammeCode
-from stakeholders.writes import get_for_update
+from stakeholders.writes import get_for_share, get_for_update
 
 __all__ = ["DeliveryMutation", "DeliveryQuery"]
 
@@ -338,7 +338,7 @@ class DeliveryMutation:
         )
 
         async def work() -> Any:
-            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
             return await service.create_cohort(
                 ctx.session, ctx.principal, programme=programme, spec=spec
             )

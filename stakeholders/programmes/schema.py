@@ -41,7 +41,7 @@ from stakeholders.programmes.enums import (
 from stakeholders.programmes.loaders import ProgrammeByCodeLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.types import Agreement, Programme
-from stakeholders.writes import get_for_update
+from stakeholders.writes import get_for_share
 
 __all__ = [
     "ProgrammeCode",
@@ -432,7 +432,7 @@ class ProgrammeMutation:
         ]
 
         async def work() -> Any:
-            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
             return await service.create_agreement(
                 ctx.session,
                 ctx.principal,

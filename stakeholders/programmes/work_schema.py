@@ -34,7 +34,7 @@ from stakeholders.programmes.types import (
     ResponsibilityStatuses,
 )
 from stakeholders.programmes.work_types import Escalation, Responsibility
-from stakeholders.writes import get_for_update
+from stakeholders.writes import get_for_share
 
 __all__ = ["WorkMutation", "WorkQuery"]
 
@@ -192,7 +192,7 @@ class WorkMutation:
         agreement = optional_id(input.agreement_id, "Agreement", "agreementId")
 
         async def work() -> Any:
-            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
             return await work_service.assign_responsibility(
                 ctx.session,
                 ctx.principal,
@@ -249,7 +249,7 @@ class WorkMutation:
         async def work() -> Any:
             if raiser not in ctx.principal.subtree:
                 raise Forbidden("you may raise escalations for your own party subtree only")
-            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
             return await work_service.raise_escalation(
                 ctx.session,
                 ctx.principal,

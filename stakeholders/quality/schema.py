@@ -62,7 +62,7 @@ from stakeholders.quality.types import (
     Label,
     TrainingOffer,
 )
-from stakeholders.writes import get_for_update
+from stakeholders.writes import get_for_share, get_for_update
 
 __all__ = ["QualityMutation", "QualityQuery"]
 
@@ -152,7 +152,7 @@ class QualityMutation:
         text = await arguments.offer_text(info, input.text)
 
         async def work() -> Any:
-            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
             return await offers.create_offer(
                 ctx.session,
                 ctx.principal,
@@ -222,7 +222,7 @@ class QualityMutation:
         )
 
         async def work() -> Any:
-            programme = await get_for_update(ctx.session, ProgrammeModel, pk)
+            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
             return await calls.create_call(
                 ctx.session, ctx.principal, programme=programme, text=text
             )
