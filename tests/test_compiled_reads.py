@@ -56,13 +56,23 @@ BY_KEY = [
     "query { cohorts { edges { node { code enrollments(status: [APPLIED, ENROLLED]) "
     "{ totalCount edges { node { status failedRule reason trainee { fullName nationalId "
     "birthDate employer residenceDistrict { code } } } } } } } } }",
-    # Root fields the compiler leaves to the resolvers, beside ones it answers.
+    # Root fields the compiler leaves to the resolvers, beside ones it answers; fields of
+    # compiled objects the resolvers answer for that subtree only.
     "query { viewer { roles } programmes { totalCount edges { node { code viewerCan "
     "{ addParticipant } } } } cohorts { totalCount } }",
+    'query { party(code: "MIN") { code children(first: -1) { totalCount } } }',
+    "query { parties(first: 3) { edges { node { code children(first: 100000) "
+    "{ totalCount } } } } }",
+    'query($yes: Boolean!) { party(code: "MIN") { code children { edges { node '
+    "{ code name @include(if: $yes) kind @skip(if: $yes) } } } } }",
+    "query { cohorts { edges { node { code programme { code viewerCan { addParticipant } } "
+    "enrollments(first: 2) { edges { node { status trainee { fullName } } } } } } } }",
 ]
 
 
 def _with_after(document: str) -> tuple[str, dict[str, Any]]:
+    if "$yes" in document:
+        return document, {"yes": True}
     if "$after" not in document:
         return document, {}
     if not document.startswith("query("):
@@ -142,10 +152,12 @@ async def test_the_compiled_path_answers_as_the_resolvers_do(
             refused += sum(1 for e in _errors(expected) if e[2] == "FORBIDDEN")
     assert refused > 0, "no document met a refused field"
     assert ANSWERED["compiled"] > 5 * ANSWERED["resolvers"], ANSWERED
+    assert ANSWERED["subtrees"] > 0, "no document left a subtree to the resolvers"
     print(
         f"\ncompiled reads: {compared} answers compared ({len(documents)} documents x "
         f"{len(principals)} principals), {refused} refused fields among them; root fields "
-        f"compiled {ANSWERED['compiled']}, left to the resolvers {ANSWERED['resolvers']}"
+        f"compiled {ANSWERED['compiled']}, left to the resolvers {ANSWERED['resolvers']}, "
+        f"subtrees left to them {ANSWERED['subtrees']}"
     )
 
 
@@ -197,11 +209,31 @@ async def test_what_the_compiler_does_not_cover_the_resolvers_answer(
     # when
     ANSWERED.clear()
     body = await client.execute(document)
-    # then: viewer and programmes (viewerCan is computed) by the resolvers, parties compiled
+    # then: viewer by the resolvers; programmes and parties compiled, the computed viewerCan
+    # of every programme by the resolvers in one go
     assert "errors" not in body, body
     assert list(body["data"]) == ["viewer", "programmes", "parties"]
     assert body["data"]["programmes"]["edges"][0]["node"]["viewerCan"] == {"addParticipant": True}
-    assert ANSWERED == {"compiled": 1, "resolvers": 2}
+    assert ANSWERED == {"compiled": 2, "resolvers": 1, "subtrees": 1}
+
+
+async def test_a_subtree_left_to_the_resolvers_costs_statements_by_depth_not_rows(
+    backend, session, client_for, compiled_http, keys
+):
+    # given programmes, few or many, each asking for a computed field
+    await _seed(session, client_for)
+    client = GraphQLClient(compiled_http, token(keys, "MIN", "coordinator"))
+    document = "{ programmes(first: %d) { edges { node { code viewerCan { addParticipant } } } } }"
+    # when
+    few, few_body = await _statements(backend, client, document % 1)
+    many, many_body = await _statements(backend, client, document % 50)
+    # then: the statement, then the subtree's own loads, batched over the programmes
+    assert (
+        len(many_body["data"]["programmes"]["edges"])
+        > 1
+        == len(few_body["data"]["programmes"]["edges"])
+    )
+    assert many == few
 
 
 async def test_a_document_without_refusals_goes_out_unparsed(

@@ -5,8 +5,9 @@ stakeholders.common.shapes), their `readable(principal)` selects for rows, and t
 auth for fields. A field whose rule is not SAME_AS_ROW becomes
 `CASE WHEN <one of its grants holds> THEN value ELSE <marker> END`; the marker turns into null
 and a FORBIDDEN error at its path (schema.compiled.markers), as PolicyGuard does on the
-resolver path. Anything the compiler does not know raises Uncovered, and the resolvers answer
-that root field instead.
+resolver path. A field of an object that the compiler does not build is left to the
+resolvers, for that subtree only (schema.compiled.deferred); anything else it does not know
+raises Uncovered, and the resolvers answer that root field instead.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from sqlalchemy import (
 from auth.errors import AccordError
 from auth.policy import EVERY_KEY, SAME_AS_ROW, TYPES, Grant
 from auth.principal import Principal
-from schema.compiled.markers import FORBIDDEN_JSON, Site
+from schema.compiled.deferred import Deferral
+from schema.compiled.markers import FORBIDDEN_JSON, MARKER_KEY, Site, deferred_marker
 from schema.compiled.selection import Fields, Uncovered, arguments, collect
 from schema.compiled.sqljson import Json
 from stakeholders.common.loading import PageRequest
@@ -89,6 +91,11 @@ class Compiler:
         self.json = Json(dialect)
         # Where a marker may appear (path of response keys, list indexes left out).
         self.sites: dict[Path, Site] = {}
+        # Fields left to the resolvers, by the number their markers carry.
+        self.deferrals: list[Deferral] = []
+        # The types the resolvers can take up again by ID (`_entities`).
+        entity = schema.type_map.get("_Entity")
+        self.entities = {t.name for t in getattr(entity, "types", ())}
 
     # -- roots -------------------------------------------------------------------------------
 
@@ -137,21 +144,59 @@ class Compiler:
         """The row's object; to-one relations join the statement the object is read in."""
         pairs: list[tuple[str, ColumnElement[Any]]] = []
         for key, fields in self._fields(graphql_type, nodes).items():
-            name = fields[0].name.value
-            if name == "__typename":
+            if fields[0].name.value == "__typename":
                 pairs.append((key, self.json.name(graphql_type.name)))
                 continue
-            declared = shape.fields.get(name)
-            if declared is None:
-                raise Uncovered(f"{shape.type_name}.{name} is not declared")
-            graphql_field = graphql_type.fields[name]
-            if not isinstance(declared, Paged) and any(f.arguments for f in fields):
-                raise Uncovered(f"{shape.type_name}.{name} takes arguments")
-            here = (*path, key)
-            value = self._value(shape, declared, rows, graphql_field, fields, here, joins)
-            allowed = self._readable(shape.type_name, name, rows)
-            pairs.append((key, self._guarded(value, allowed, declared, shape, name, fields, here)))
+            joined = len(joins)
+            try:
+                value = self._field(shape, rows, graphql_type, key, fields, path, joins)
+            except Uncovered:
+                if graphql_type.name not in self.entities:
+                    raise
+                del joins[joined:]  # what the subtree joined before giving up
+                value = self._deferred(shape, rows, graphql_type, key, fields)
+            pairs.append((key, value))
         return self.json.object(pairs)
+
+    def _field(
+        self,
+        shape: Shape,
+        rows: FromClause,
+        graphql_type: GraphQLObjectType,
+        key: str,
+        fields: list[FieldNode],
+        path: Path,
+        joins: Joins,
+    ) -> ColumnElement[Any]:
+        name = fields[0].name.value
+        declared = shape.fields.get(name)
+        if declared is None:
+            raise Uncovered(f"{shape.type_name}.{name} is not declared")
+        graphql_field = graphql_type.fields[name]
+        if not isinstance(declared, Paged) and any(f.arguments for f in fields):
+            raise Uncovered(f"{shape.type_name}.{name} takes arguments")
+        here = (*path, key)
+        value = self._value(shape, declared, rows, graphql_field, fields, here, joins)
+        allowed = self._readable(shape.type_name, name, rows)
+        return self._guarded(value, allowed, declared, shape, name, fields, here)
+
+    def _deferred(
+        self,
+        shape: Shape,
+        rows: FromClause,
+        graphql_type: GraphQLObjectType,
+        key: str,
+        fields: list[FieldNode],
+    ) -> ColumnElement[Any]:
+        """The marker of a field the resolvers answer (schema.compiled.deferred); they apply
+        the field's policy themselves."""
+        number = len(self.deferrals)
+        self.deferrals.append(Deferral(graphql_type.name, key, fields))
+        marker = [
+            (MARKER_KEY, self.json.name(deferred_marker(number))),
+            ("id", self.json.global_id(shape.type_name, rows.c.id)),
+        ]
+        return self.json.object(marker)
 
     def _value(
         self,

@@ -4,7 +4,9 @@ the resolvers, merged into one answer.
 Runs as a schema extension after admission (parsed, measured, validated, all cached): it sets
 the execution result itself, so strawberry skips its own execution. Root fields the compiler
 does not cover run through graphql-core's execution of the same document restricted to them
-(fallback by root field), with the request's own context, loaders and session.
+(fallback by root field), with the request's own context, loaders and session; fields of a
+compiled object that it does not cover are answered by the resolvers for that subtree only
+(schema.compiled.deferred).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from schema.compiled.compiler import Compiler
+from schema.compiled.deferred import Deferral, Retry, resolve_deferred
 from schema.compiled.markers import Site, may_hold_markers, resolve_markers
 from schema.compiled.selection import Fields, Uncovered, collect
 from schema.compiled.sqljson import B64, b64url
@@ -80,6 +83,7 @@ class Plan:
     statements: dict[str, Any]
     fallback: list[str]
     sites: dict[tuple[str, ...], Site]
+    deferrals: list[Deferral]
     only_fields: bool
 
 
@@ -145,7 +149,7 @@ def _plan(execution: Any, request: Any, page_cap: int) -> Plan | None:
     only_fields = all(isinstance(s, FieldNode) for s in operation.selection_set.selections)
     if not statements or (fallback and not only_fields):
         return None
-    return Plan(roots, statements, fallback, compiler.sites, only_fields)
+    return Plan(roots, statements, fallback, compiler.sites, compiler.deferrals, only_fields)
 
 
 async def _execute(execution: Any, request: Any, plan: Plan) -> ExecutionResult | None:
@@ -154,10 +158,14 @@ async def _execute(execution: Any, request: Any, plan: Plan) -> ExecutionResult 
     fallback = list(plan.fallback)
     for key, statement in list(plan.statements.items()):
         try:
-            data[key] = await _run(request, key, statement, plan, errors)
+            data[key] = await _run(execution, key, statement, plan, errors)
         except Uncovered:  # too deep for SQLite's parser: the resolvers answer it from now on
             del plan.statements[key]
             plan.fallback.append(key)
+            fallback.append(key)
+            if not plan.only_fields:
+                return None
+        except Retry:  # this answer only: the resolvers answer the root field
             fallback.append(key)
             if not plan.only_fields:
                 return None
@@ -193,8 +201,9 @@ def _compile(compiler: Compiler, roots: Fields) -> tuple[dict[str, Any], list[st
 
 
 async def _run(
-    request: Any, key: str, statement: Select[Any] | str, plan: Plan, errors: list[GraphQLError]
+    execution: Any, key: str, statement: Select[Any] | str, plan: Plan, errors: list[GraphQLError]
 ) -> Any:
+    request = execution.context
     nodes = plan.roots[key]
     if isinstance(statement, str):
         return statement
@@ -207,12 +216,16 @@ async def _run(
         return None
     if text is None:
         return None
-    if may_hold_markers(text):
-        value, refused = resolve_markers(parse_json(text), key, plan.sites)
-        errors += refused
-        return value
-    # Spliced into the response as the database wrote it (gateway.http encodes with orjson).
-    return orjson.Fragment(text)
+    if not may_hold_markers(text):
+        # Spliced into the response as the database wrote it (gateway.http encodes with orjson).
+        return orjson.Fragment(text)
+    value, refused, pending = resolve_markers(parse_json(text), key, plan.sites)
+    # Errors join only once the whole root field is answered here (Retry drops them all).
+    if pending:
+        refused += await resolve_deferred(execution, plan.deferrals, pending)
+        ANSWERED.update(subtrees=len({p.deferral for p in pending}))
+    errors += refused
+    return value
 
 
 async def _json_text(request: Any, statement: Select[Any]) -> str | None:
