@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
-from auth.principal import ANONYMOUS
+from auth.principal import ANONYMOUS, Principal
 from auth.tokens import SigningKeys
 from auth.trusted import TrustedIssuers
 from gateway.db import Database
@@ -38,6 +38,18 @@ class Hub:
     # Hands committed changes to this process's subscriptions (WS /graphql).
     live: Broker | None = None
 
+    async def caller(self, authorization: str | None) -> Principal:
+        """Who presents this Authorization header, checked as every HTTP entry point checks."""
+        return await authenticate(
+            authorization,
+            keys=self.keys,
+            issuer=self.settings.issuer,
+            audience=self.settings.audience,
+            database=self.database,
+            trusted=self.trusted,
+            cache=self.principals,
+        )
+
 
 @dataclass
 class HubContext(RequestContext, BaseContext):
@@ -61,15 +73,7 @@ async def get_context(
             rescope=rescope,
         )
         return
-    principal = await authenticate(
-        request.headers.get("authorization"),
-        keys=hub.keys,
-        issuer=hub.settings.issuer,
-        audience=hub.settings.audience,
-        database=hub.database,
-        trusted=hub.trusted,
-        cache=hub.principals,
-    )
+    principal = await hub.caller(request.headers.get("authorization"))
     async with hub.database.sessions() as session:
         yield HubContext(
             session=session,

@@ -19,14 +19,13 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth.policy import can_read_field
 from auth.principal import Principal
 from gateway.context import Hub
 from gateway.http import error_response
-from gateway.identity import authenticate
 from stakeholders.common.relay import to_global_id
 from stakeholders.delivery.repository import COHORTS, readable_enrollments
 from stakeholders.errors import AccordError, BadInput
@@ -61,15 +60,23 @@ class Listing:
         return tuple(self.columns)
 
 
-def _enrollments(principal: Principal, programme_id: int | None) -> Select[Any]:
-    rows = readable_enrollments(principal).subquery()
+def _coded(
+    rows: Subquery, named: Table, key: str, label: str, programme_id: int | None
+) -> Select[Any]:
+    """`rows` in id order with their programme's code and, as `label`, the code of the `named`
+    row their `key` column names; only those of one programme when it is given."""
     stmt = (
-        select(rows, COHORTS.c.code.label("cohort_code"), PROGRAMMES.c.code.label("programme_code"))
-        .join(COHORTS, COHORTS.c.id == rows.c.cohort_id)
+        select(rows, named.c.code.label(label), PROGRAMMES.c.code.label("programme_code"))
+        .join(named, named.c.id == rows.c[key])
         .join(PROGRAMMES, PROGRAMMES.c.id == rows.c.programme_id)
         .order_by(rows.c.id)
     )
     return stmt if programme_id is None else stmt.where(rows.c.programme_id == programme_id)
+
+
+def _enrollments(principal: Principal, programme_id: int | None) -> Select[Any]:
+    rows = readable_enrollments(principal).subquery()
+    return _coded(rows, COHORTS, "cohort_id", "cohort_code", programme_id)
 
 
 def _enrollment(row: Any) -> dict[str, Any]:
@@ -88,15 +95,7 @@ def _enrollment(row: Any) -> dict[str, Any]:
 
 def _responsibilities(principal: Principal, programme_id: int | None) -> Select[Any]:
     rows = readable_responsibilities(principal).subquery()
-    stmt = (
-        select(
-            rows, PARTIES.c.code.label("assignee_code"), PROGRAMMES.c.code.label("programme_code")
-        )
-        .join(PARTIES, PARTIES.c.id == rows.c.assignee_party_id)
-        .join(PROGRAMMES, PROGRAMMES.c.id == rows.c.programme_id)
-        .order_by(rows.c.id)
-    )
-    return stmt if programme_id is None else stmt.where(rows.c.programme_id == programme_id)
+    return _coded(rows, PARTIES, "assignee_party_id", "assignee_code", programme_id)
 
 
 def _responsibility(row: Any) -> dict[str, Any]:
@@ -233,15 +232,7 @@ def _day(value: str | None, field: str) -> dt.date | None:
 
 async def _caller(request: Request) -> Principal:
     hub: Hub = request.app.state.hub
-    return await authenticate(
-        request.headers.get("authorization"),
-        keys=hub.keys,
-        issuer=hub.settings.issuer,
-        audience=hub.settings.audience,
-        database=hub.database,
-        trusted=hub.trusted,
-        cache=hub.principals,
-    )
+    return await hub.caller(request.headers.get("authorization"))
 
 
 async def programme_id_of(

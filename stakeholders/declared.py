@@ -27,7 +27,7 @@ from stakeholders.common.resolvers import Info, node_loader
 from stakeholders.idempotency import once_for
 from stakeholders.writes import get_for_update
 
-__all__ = ["node_mutation"]
+__all__ = ["Arguments", "Service", "mutation_field", "node_mutation", "payload_field"]
 
 Service = Callable[..., Awaitable[Any]]
 # Turns a mutation's input into the service's arguments (codes to ids, inputs to specs).
@@ -59,7 +59,7 @@ def node_mutation(
     `idempotency_key` runs it once (stakeholders.idempotency). With `args`, the service
     gets what `args(info, input)` makes of the input instead of its fields as they are.
     """
-    answer, built = _payload_field(payload)
+    answer, built = payload_field(payload)
     type_name = node or built.__strawberry_definition__.name
     name = _snake(type_name)
     skipped = {id_field, "idempotency_key"}
@@ -97,16 +97,29 @@ def node_mutation(
         changed = await run_mutation(ctx, action, target, lambda: work(pk), stored=stored)
         return payload(**{answer: built.from_row(changed)})
 
+    return mutation_field(action, description, input_type, input_description, payload, resolve)
+
+
+def mutation_field(
+    action: str,
+    description: str,
+    input_type: type,
+    input_description: str,
+    payload: type,
+    resolve: Callable[[Info, Any], Awaitable[Any]],
+) -> Any:
+    """The field `action` resolved by `resolve(info, input)`: one described input, a payload."""
     resolve.__annotations__ = {
         "info": Info,
         "input": Annotated[input_type, strawberry.argument(description=input_description)],
         "return": payload | None,
     }
-    resolve.__name__ = _snake(action)
+    resolve.__name__ = _snake(action)  # type: ignore[attr-defined]
     return strawberry.mutation(resolver=resolve, description=description)
 
 
-def _payload_field(payload: type) -> tuple[str, Any]:
+def payload_field(payload: type) -> tuple[str, Any]:
+    """The name and type of a payload's one field."""
     (field,) = payload.__strawberry_definition__.fields  # type: ignore[attr-defined]
     return field.python_name, field.type
 

@@ -16,7 +16,14 @@ from stakeholders.audit.service import record, snapshot
 from stakeholders.db import Base
 from stakeholders.errors import Conflict, NotFound
 
-__all__ = ["audited", "check_version", "get_for_share", "get_for_update", "record_change"]
+__all__ = [
+    "add_audited",
+    "audited",
+    "check_version",
+    "get_for_share",
+    "get_for_update",
+    "record_change",
+]
 
 M = TypeVar("M", bound=Base)
 
@@ -95,3 +102,10 @@ async def audited(
         after={**snapshot(entity), **(extra or {})},
         programme_id=programme_id if programme_id is not None else _programme_of(entity),
     )
+
+
+async def add_audited(session: AsyncSession, principal: Principal, action: str, entity: M) -> M:
+    """A new row: added, flushed (its id known) and its creation by `action` audited."""
+    session.add(entity)
+    await audited(session, principal, action, entity, None)
+    return entity

@@ -9,12 +9,11 @@ import strawberry
 
 from stakeholders.common.enums import describe_enum
 from stakeholders.common.loading import fetch_page
-from stakeholders.common.mutations import Facts, mutate_node, run_mutation, signed_in
+from stakeholders.common.mutations import mutate_node, signed_in
 from stakeholders.common.relay import (
     After,
     Connection,
     First,
-    expect_global_id,
     page_request,
     to_connection,
 )
@@ -37,10 +36,11 @@ from stakeholders.delivery.models import Cohort as CohortModel
 from stakeholders.delivery.types import Cohort, Enrollment, Trainee
 from stakeholders.errors import BadInput
 from stakeholders.parties.schema import optional_party_id
-from stakeholders.programmes.loaders import ProgrammeByCodeLoader, ProgrammeByIdLoader
+from stakeholders.programmes.declared import programme_mutation
+from stakeholders.programmes.loaders import ProgrammeByCodeLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import ProgrammeCode
-from stakeholders.writes import get_for_share, get_for_update
+from stakeholders.writes import get_for_update
 
 __all__ = ["DeliveryMutation", "DeliveryQuery"]
 
@@ -229,6 +229,24 @@ class EnrollmentPayload:
     enrollment: Enrollment = strawberry.field(description="The enrolment as now stored.")
 
 
+async def _cohort_args(info: Info, data: CreateCohortInput) -> dict[str, Any]:
+    code = data.operator_code or info.context.principal.party_code
+    operator = await optional_party_id(info, code, "operatorCode")
+    spec = service.CohortSpec(
+        code=data.code,
+        operator_party_id=operator or 0,
+        host_party_id=await optional_party_id(info, data.host_code, "hostCode"),
+        district_party_id=await optional_party_id(info, data.district_code, "districtCode"),
+        mode=data.mode,
+        modules=data.modules,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        capacity=data.capacity,
+        planned_session_days=data.planned_session_days,
+    )
+    return {"spec": spec}
+
+
 MAX_ROWS = 1000
 
 
@@ -306,46 +324,18 @@ class DeliveryMutation:
         CohortPayload,
     )
 
-    @strawberry.mutation(description="Open a cohort for your party (operator or university).")
-    async def create_cohort(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateCohortInput,
-            strawberry.argument(
-                description="The cohort: programme, code, mode, dates, capacity, and optionally "
-                "operator, host, district, modules."
-            ),
-        ],
-    ) -> CohortPayload | None:
-        ctx = info.context
-        pk = expect_global_id(input.programme_id, "Programme", field="programmeId")
-        visible = await ctx.loaders.get(ProgrammeByIdLoader).load(pk)
-        operator = await optional_party_id(
-            info, input.operator_code or ctx.principal.party_code, "operatorCode"
-        )
-        spec = service.CohortSpec(
-            code=input.code,
-            operator_party_id=operator or 0,
-            host_party_id=await optional_party_id(info, input.host_code, "hostCode"),
-            district_party_id=await optional_party_id(info, input.district_code, "districtCode"),
-            mode=input.mode,
-            modules=input.modules,
-            starts_on=input.starts_on,
-            ends_on=input.ends_on,
-            capacity=input.capacity,
-            planned_session_days=input.planned_session_days,
-        )
-
-        async def work() -> Any:
-            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
-            return await service.create_cohort(
-                ctx.session, ctx.principal, programme=programme, spec=spec
-            )
-
-        target = Facts(party_id=operator, programme_id=pk) if visible is not None else None
-        cohort = await run_mutation(ctx, "createCohort", target, work)
-        return CohortPayload(cohort=Cohort.from_row(cohort))
+    create_cohort = programme_mutation(
+        "createCohort",
+        "Open a cohort for your party (operator or university).",
+        CreateCohortInput,
+        "The cohort: programme, code, mode, dates, capacity, and optionally operator, host, "
+        "district, modules.",
+        service.create_cohort,
+        CohortPayload,
+        args=_cohort_args,
+        # The spec's 0 for no operator (an anonymous caller, refused anyway) is None to the policy.
+        party=lambda values: values["spec"].operator_party_id or None,
+    )
 
     @strawberry.mutation(description="Enrol people in a cohort your party runs (up to 1,000).")
     async def enroll_trainees(

@@ -21,7 +21,7 @@ from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
 from stakeholders.programmes.service import participant_roles
 from stakeholders.validation import check_code, check_text, optional_text
-from stakeholders.writes import audited, check_version, get_for_update
+from stakeholders.writes import add_audited, audited, check_version, get_for_update
 
 __all__ = [
     "COMPLETION_CHECKS",
@@ -115,9 +115,7 @@ async def create_cohort(
         planned_session_days=spec.planned_session_days or _period_days(spec),
         status=CohortStatus.PLANNED,
     )
-    session.add(cohort)
-    await audited(session, principal, "createCohort", cohort, None)
-    return cohort
+    return await add_audited(session, principal, "createCohort", cohort)
 
 
 async def record_eligibility(

@@ -3,11 +3,14 @@ takes an idempotencyKey and runs once per key (stakeholders.idempotency)."""
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from stakeholders.common.mutations import Facts, run_mutation, stored_version
+from auth.principal import Principal
+from stakeholders.common.mutations import run_mutation, stored_version
 from stakeholders.common.relay import (
     After,
     Connection,
@@ -57,17 +60,16 @@ from stakeholders.funding.types import (
 from stakeholders.funding.value_types import FundingAnomaly
 from stakeholders.idempotency import once_for
 from stakeholders.parties.schema import optional_party_id, own_or_named_party
+from stakeholders.programmes.declared import programme_mutation
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
+    MoneyInput,
     ProgrammeCode,
     ProgrammePayload,
-    programme_by_id,
     programme_id_by_code,
     programme_list,
     programme_page,
-    programme_target,
 )
-from stakeholders.programmes.types import Programme
 from stakeholders.writes import get_for_update
 
 __all__ = ["FundingMutation", "FundingQuery"]
@@ -146,148 +148,115 @@ def _ids(values: list[strawberry.ID], field: str) -> list[int]:
     return [expect_global_id(v, "Entitlement", field=field) for v in values]
 
 
-async def _on_programme(
-    info: Info, action: str, data: Any, model: type, change: Any, target: Any = None
-) -> Any:
-    """A money mutation on a programme: the programme locked, the change run once per key."""
-    ctx = info.context
-    pk, row = await programme_by_id(info, data.programme_id, "programmeId")
+async def _set_funding_rule(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    programme: ProgrammeModel,
+    rate: MoneyInput | None,
+    **rule: Any,
+) -> FundingRuleModel:
+    """The rule, its training rate in the programme's currency (the service stores the amount)."""
+    if rate is not None:
+        service.check_amount(rate.amount_minor, rate.currency, programme, field="trainingRate")
+    minor = rate.amount_minor if rate is not None else None
+    return await service.set_funding_rule(
+        session, principal, programme=programme, training_rate_minor=minor, **rule
+    )
 
-    async def work() -> Any:
-        programme = await get_for_update(ctx.session, ProgrammeModel, pk)
-        return await once_for(
-            ctx,
-            action,
-            data,
-            model,
-            lambda: change(programme),
-        )
 
-    facts = target(row) if target is not None and row is not None else programme_target(row)
-    return await run_mutation(ctx, action, facts, work)
+async def _rule_args(_: Info, data: SetFundingRuleInput) -> dict[str, Any]:
+    return {
+        "version": data.version,
+        "evaluation_payee": data.evaluation_payee,
+        "evaluation_audiences": data.evaluation_audiences,
+        "rate": data.training_rate,
+    }
+
+
+async def _budget_line_args(_: Info, data: SetBudgetLineInput) -> dict[str, Any]:
+    return {
+        "code": data.code,
+        "name": data.name,
+        "amount_minor": data.amount.amount_minor,
+        "currency": data.amount.currency,
+        "version": data.version,
+    }
+
+
+async def _fee_args(_: Info, data: PublishFeeScheduleInput) -> dict[str, Any]:
+    return {
+        "track_code": data.track,
+        "level": data.level,
+        "amount_minor": data.amount.amount_minor,
+        "currency": data.amount.currency,
+        "effective_from": data.effective_from,
+    }
+
+
+async def _claim_args(info: Info, data: SubmitClaimInput) -> dict[str, Any]:
+    operator = await own_or_named_party(info, data.operator_code, "operatorCode")
+    choice = claims.Choice(
+        ids=_ids(data.entitlement_ids, "entitlementIds"),
+        up_to=data.up_to,
+        verifier_party_id=await optional_party_id(info, data.verifier_code, "verifierCode"),
+    )
+    return {"operator_party_id": operator, "choice": choice}
+
+
+async def _batch_args(_: Info, data: PreparePaymentBatchInput) -> dict[str, Any]:
+    return {
+        "choice": claims.Choice(ids=_ids(data.entitlement_ids, "entitlementIds"), up_to=data.up_to)
+    }
 
 
 @strawberry.type
 class FundingMutation:
-    @strawberry.mutation(description="Set the subsidy rule of a programme your party owns.")
-    async def set_funding_rule(
-        self,
-        info: Info,
-        input: Annotated[
-            SetFundingRuleInput,
-            strawberry.argument(description="The programme, who is paid, which audiences, rate."),
-        ],
-    ) -> ProgrammePayload | None:
-        ctx = info.context
-        rate = input.training_rate
-
-        async def change(programme: ProgrammeModel) -> Any:
-            if rate is not None:
-                service.check_amount(
-                    rate.amount_minor, rate.currency, programme, field="trainingRate"
-                )
-            return await service.set_funding_rule(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                version=input.version,
-                evaluation_payee=input.evaluation_payee,
-                evaluation_audiences=input.evaluation_audiences,
-                training_rate_minor=rate.amount_minor if rate is not None else None,
-            )
-
-        rule = await _on_programme(info, "setFundingRule", input, FundingRuleModel, change)
-        stored = await ctx.session.get(ProgrammeModel, rule.programme_id)
-        return ProgrammePayload(programme=Programme.from_row(stored))
-
-    @strawberry.mutation(description="Set a line of the budget of a programme your party owns.")
-    async def set_budget_line(
-        self,
-        info: Info,
-        input: Annotated[
-            SetBudgetLineInput,
-            strawberry.argument(description="The programme, the line's code, name and amount."),
-        ],
-    ) -> ProgrammePayload | None:
-        ctx = info.context
-
-        def change(programme: ProgrammeModel) -> Any:
-            return envelope.set_budget_line(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                code=input.code,
-                name=input.name,
-                amount_minor=input.amount.amount_minor,
-                currency=input.amount.currency,
-                version=input.version,
-            )
-
-        line = await _on_programme(info, "setBudgetLine", input, BudgetLineModel, change)
-        stored = await ctx.session.get(ProgrammeModel, line.programme_id)
-        return ProgrammePayload(programme=Programme.from_row(stored))
-
-    @strawberry.mutation(description="Publish an evaluation fee, as the programme's evaluator.")
-    async def publish_fee_schedule(
-        self,
-        info: Info,
-        input: Annotated[
-            PublishFeeScheduleInput,
-            strawberry.argument(description="The programme, level, track, fee and first day."),
-        ],
-    ) -> FeeSchedulePayload | None:
-        ctx = info.context
-
-        def change(programme: ProgrammeModel) -> Any:
-            return service.publish_fee_schedule(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                track_code=input.track,
-                level=input.level,
-                amount_minor=input.amount.amount_minor,
-                currency=input.amount.currency,
-                effective_from=input.effective_from,
-            )
-
-        fee = await _on_programme(info, "publishFeeSchedule", input, FeeModel, change)
-        return FeeSchedulePayload(fee_schedule=FeeSchedule.from_row(fee))
-
-    @strawberry.mutation(description="Claim back the subsidies your institution advanced.")
-    async def submit_claim(
-        self,
-        info: Info,
-        input: Annotated[
-            SubmitClaimInput,
-            strawberry.argument(description="The programme and the entitlements, or a day."),
-        ],
-    ) -> ClaimPayload | None:
-        ctx = info.context
-        operator = await own_or_named_party(info, input.operator_code, "operatorCode")
-        choice = claims.Choice(
-            ids=_ids(input.entitlement_ids, "entitlementIds"),
-            up_to=input.up_to,
-            verifier_party_id=await optional_party_id(info, input.verifier_code, "verifierCode"),
-        )
-
-        def change(programme: ProgrammeModel) -> Any:
-            return claims.submit_claim(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                operator_party_id=operator,
-                choice=choice,
-            )
-
-        claim = await _on_programme(
-            info,
-            "submitClaim",
-            input,
-            ClaimModel,
-            change,
-            target=lambda row: Facts(party_id=operator, programme_id=row.id),
-        )
-        return ClaimPayload(claim=ReimbursementClaim.from_row(claim))
+    set_funding_rule = programme_mutation(
+        "setFundingRule",
+        "Set the subsidy rule of a programme your party owns.",
+        SetFundingRuleInput,
+        "The programme, who is paid, which audiences, rate.",
+        _set_funding_rule,
+        ProgrammePayload,
+        args=_rule_args,
+        lock=get_for_update,
+        idempotent=FundingRuleModel,
+    )
+    set_budget_line = programme_mutation(
+        "setBudgetLine",
+        "Set a line of the budget of a programme your party owns.",
+        SetBudgetLineInput,
+        "The programme, the line's code, name and amount.",
+        envelope.set_budget_line,
+        ProgrammePayload,
+        args=_budget_line_args,
+        lock=get_for_update,
+        idempotent=BudgetLineModel,
+    )
+    publish_fee_schedule = programme_mutation(
+        "publishFeeSchedule",
+        "Publish an evaluation fee, as the programme's evaluator.",
+        PublishFeeScheduleInput,
+        "The programme, level, track, fee and first day.",
+        service.publish_fee_schedule,
+        FeeSchedulePayload,
+        args=_fee_args,
+        lock=get_for_update,
+        idempotent=FeeModel,
+    )
+    submit_claim = programme_mutation(
+        "submitClaim",
+        "Claim back the subsidies your institution advanced.",
+        SubmitClaimInput,
+        "The programme and the entitlements, or a day.",
+        claims.submit_claim,
+        ClaimPayload,
+        args=_claim_args,
+        party=itemgetter("operator_party_id"),
+        lock=get_for_update,
+        idempotent=ClaimModel,
+    )
 
     @strawberry.mutation(description="Verify a claim addressed to your bureau, line by line.")
     async def verify_claim(
@@ -346,25 +315,17 @@ class FundingMutation:
         idempotent=ClaimModel,
     )
 
-    @strawberry.mutation(description="Put evaluation subsidies owed to persons in a batch.")
-    async def prepare_payment_batch(
-        self,
-        info: Info,
-        input: Annotated[
-            PreparePaymentBatchInput,
-            strawberry.argument(description="The programme and the entitlements, or a day."),
-        ],
-    ) -> BatchPayload | None:
-        ctx = info.context
-        choice = claims.Choice(ids=_ids(input.entitlement_ids, "entitlementIds"), up_to=input.up_to)
-
-        def change(programme: ProgrammeModel) -> Any:
-            return claims.prepare_batch(
-                ctx.session, ctx.principal, programme=programme, choice=choice
-            )
-
-        batch = await _on_programme(info, "preparePaymentBatch", input, BatchModel, change)
-        return BatchPayload(batch=PaymentBatch.from_row(batch))
+    prepare_payment_batch = programme_mutation(
+        "preparePaymentBatch",
+        "Put evaluation subsidies owed to persons in a batch.",
+        PreparePaymentBatchInput,
+        "The programme and the entitlements, or a day.",
+        claims.prepare_batch,
+        BatchPayload,
+        args=_batch_args,
+        lock=get_for_update,
+        idempotent=BatchModel,
+    )
 
     approve_payment_batch = node_mutation(
         "approvePaymentBatch",

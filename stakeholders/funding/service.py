@@ -25,7 +25,7 @@ from stakeholders.funding.models import Entitlement, FeeSchedule, FundingRule, S
 from stakeholders.outcomes.models import Assessment, Certificate
 from stakeholders.programmes.models import Programme
 from stakeholders.validation import check_text, optional_text
-from stakeholders.writes import audited, check_version
+from stakeholders.writes import add_audited, audited, check_version
 
 __all__ = [
     "check_amount",
@@ -126,9 +126,7 @@ async def publish_fee_schedule(
         effective_from=effective_from,
         published_by=who(principal),
     )
-    session.add(schedule)
-    await audited(session, principal, "publishFeeSchedule", schedule, None)
-    return schedule
+    return await add_audited(session, principal, "publishFeeSchedule", schedule)
 
 
 def _track_is(track_code: str | None) -> ColumnElement[bool]:
@@ -259,8 +257,7 @@ async def evaluation_subsidy(
         rule=decisions.granted(level, passed.taken_on, fee.effective_from),
         status=EntitlementStatus.ACCRUED,
     )
-    session.add(entitlement)
-    await audited(session, principal, "accrueEntitlement", entitlement, None)
+    await add_audited(session, principal, "accrueEntitlement", entitlement)
     await _decide(session, certificate, SubsidyOutcome.GRANTED, entitlement.rule, entitlement)
     return entitlement
 
@@ -300,6 +297,4 @@ async def training_subsidy(
         rule=decisions.TRAINING_RULE,
         status=EntitlementStatus.ACCRUED,
     )
-    session.add(entitlement)
-    await audited(session, principal, "accrueEntitlement", entitlement, None)
-    return entitlement
+    return await add_audited(session, principal, "accrueEntitlement", entitlement)

@@ -17,7 +17,7 @@ from stakeholders.funding.models import Commitment, Disbursement
 from stakeholders.funding.service import check_amount, who
 from stakeholders.programmes.models import Agreement, AgreementParty, Programme
 from stakeholders.validation import check_text
-from stakeholders.writes import audited, check_version, get_for_update
+from stakeholders.writes import add_audited, audited, check_version, get_for_update
 
 __all__ = ["acknowledge_disbursement", "disbursed", "record_commitment", "record_disbursement"]
 
@@ -57,9 +57,7 @@ async def record_commitment(
         description=check_text(description, field="description", max_length=2000, required=False),
         recorded_by=who(principal),
     )
-    session.add(commitment)
-    await audited(session, principal, "recordCommitment", commitment, None)
-    return commitment
+    return await add_audited(session, principal, "recordCommitment", commitment)
 
 
 async def disbursed(session: AsyncSession, commitment_id: int) -> int:
@@ -106,9 +104,7 @@ async def record_disbursement(
         status=DisbursementStatus.RECORDED,
         recorded_by=who(principal),
     )
-    session.add(tranche)
-    await audited(session, principal, "recordDisbursement", tranche, None)
-    return tranche
+    return await add_audited(session, principal, "recordDisbursement", tranche)
 
 
 async def acknowledge_disbursement(

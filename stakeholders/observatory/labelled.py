@@ -23,6 +23,7 @@ from stakeholders.observatory.sources import (
     Build,
     Subject,
     district_rollup,
+    joined,
     one_when,
     periods,
 )
@@ -32,24 +33,22 @@ from stakeholders.quality.repository import LABELS, OFFERS
 __all__ = ["LABELS_SUBJECT"]
 
 
-def _offer(build: Build) -> Any:
-    build.need("offer", OFFERS, OFFERS.c.id == LABELS.c.offer_id, False)
-    return OFFERS
+_DUTY = RESPONSIBILITIES.alias("surveillance")
+_HOLDER = PARTIES.alias("operator")
+
+_offer = joined("offer", OFFERS, OFFERS.c.id == LABELS.c.offer_id, outer=False)
+_surveillance = joined(
+    "surveillance", _DUTY, _DUTY.c.id == LABELS.c.surveillance_responsibility_id, outer=True
+)
+_programme = joined("programme", PROGRAMMES, PROGRAMMES.c.id == LABELS.c.programme_id, outer=False)
+_holder = joined("operator", _HOLDER, _HOLDER.c.id == LABELS.c.operator_party_id, outer=False)
 
 
 def _live(build: Build) -> ColumnElement[bool]:
     """In force today (ACTIVE or due for surveillance, as quality computes it) and begun: a
     renewal waiting for its predecessor's expiry does not count the offer twice."""
-    duty = RESPONSIBILITIES.alias("surveillance")
-    on = duty.c.id == LABELS.c.surveillance_responsibility_id
-    build.need("surveillance", duty, on, True)
-    status = calendar.label_status_sql(LABELS, build.joins["surveillance"][0].c.status, build.today)
+    status = calendar.label_status_sql(LABELS, _surveillance(build).c.status, build.today)
     return and_(status.in_(sorted(calendar.LIVE)), LABELS.c.granted_on <= build.today)
-
-
-def _programme_code(build: Build) -> ColumnElement[Any]:
-    build.need("programme", PROGRAMMES, PROGRAMMES.c.id == LABELS.c.programme_id, False)
-    return PROGRAMMES.c.code
 
 
 def _district(build: Build) -> ColumnElement[Any]:
@@ -59,22 +58,16 @@ def _district(build: Build) -> ColumnElement[Any]:
     return build.joins["district"][0].c.code
 
 
-def _holder(build: Build) -> ColumnElement[Any]:
-    operator = PARTIES.alias("operator")
-    build.need("operator", operator, operator.c.id == LABELS.c.operator_party_id, False)
-    return build.joins["operator"][0].c.code
-
-
 LABELS_SUBJECT = Subject(
     name="labels",
     table=LABELS,
     programme_id=LABELS.c.programme_id,
     period=LABELS.c.granted_on,
     dimensions={
-        Dimension.PROGRAMME: _programme_code,
+        Dimension.PROGRAMME: lambda b: _programme(b).c.code,
         **periods(lambda _: LABELS.c.granted_on),
         Dimension.DISTRICT: _district,
-        Dimension.OPERATOR: _holder,
+        Dimension.OPERATOR: lambda b: _holder(b).c.code,
     },
     measures={"labelled": lambda b: one_when(_live(b))},
     joins=lambda _: None,

@@ -50,6 +50,7 @@ __all__ = [
     "Subject",
     "TargetMeasure",
     "district_rollup",
+    "joined",
     "one_when",
     "period_label",
     "periods",
@@ -84,8 +85,16 @@ class Build:
     today: dt.date
     joins: dict[str, tuple[FromClause, ColumnElement[bool], bool]] = field(default_factory=dict)
 
-    def need(self, name: str, target: FromClause, on: ColumnElement[bool], outer: bool) -> None:
-        self.joins.setdefault(name, (target, on, outer))
+    def need(self, name: str, target: FromClause, on: ColumnElement[bool], outer: bool) -> Any:
+        """Join `target` on `on` (left outer with `outer`) as `name`, once: the joined target."""
+        return self.joins.setdefault(name, (target, on, outer))[0]
+
+
+def joined(
+    name: str, target: FromClause, on: ColumnElement[bool], *, outer: bool
+) -> Callable[[Build], Any]:
+    """What a measure or dimension calls for the join it reads: `Build.need`, declared."""
+    return lambda build: build.need(name, target, on, outer)
 
 
 def one_when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -192,31 +201,29 @@ class Subject:
 # -- enrolments and what followed them ----------------------------------------------------
 
 
-def _cohort(build: Build) -> Any:
-    build.need("cohort", COHORTS, COHORTS.c.id == ENROLLMENTS.c.cohort_id, False)
-    return COHORTS
+_FIRST_ATTEMPT = ASSESSMENTS.alias("first_attempt")
+_OPERATOR = PARTIES.alias("operator")
 
-
-def _trainee(build: Build) -> Any:
-    build.need("trainee", TRAINEES, TRAINEES.c.id == ENROLLMENTS.c.trainee_id, False)
-    return TRAINEES
-
-
-def _first_attempt(build: Build) -> Any:
-    a = ASSESSMENTS.alias("first_attempt")
-    on = and_(a.c.enrollment_id == ENROLLMENTS.c.id, a.c.attempt == 1)
-    build.need("first_attempt", a, on, True)
-    return build.joins["first_attempt"][0]
-
-
-def _certificate(build: Build) -> Any:
-    build.need("certificate", CERTIFICATES, CERTIFICATES.c.enrollment_id == ENROLLMENTS.c.id, True)
-    return CERTIFICATES
-
-
-def _placement(build: Build) -> Any:
-    build.need("placement", PLACEMENTS, PLACEMENTS.c.enrollment_id == ENROLLMENTS.c.id, True)
-    return PLACEMENTS
+_cohort = joined("cohort", COHORTS, COHORTS.c.id == ENROLLMENTS.c.cohort_id, outer=False)
+_trainee = joined("trainee", TRAINEES, TRAINEES.c.id == ENROLLMENTS.c.trainee_id, outer=False)
+_first_attempt = joined(
+    "first_attempt",
+    _FIRST_ATTEMPT,
+    and_(_FIRST_ATTEMPT.c.enrollment_id == ENROLLMENTS.c.id, _FIRST_ATTEMPT.c.attempt == 1),
+    outer=True,
+)
+_certificate = joined(
+    "certificate", CERTIFICATES, CERTIFICATES.c.enrollment_id == ENROLLMENTS.c.id, outer=True
+)
+_placement = joined(
+    "placement", PLACEMENTS, PLACEMENTS.c.enrollment_id == ENROLLMENTS.c.id, outer=True
+)
+_programme = joined(
+    "programme", PROGRAMMES, PROGRAMMES.c.id == ENROLLMENTS.c.programme_id, outer=False
+)
+_operator_party = joined(
+    "operator", _OPERATOR, _OPERATOR.c.id == ENROLLMENTS.c.operator_party_id, outer=False
+)
 
 
 def _subsidy(build: Build) -> Any:
@@ -224,11 +231,6 @@ def _subsidy(build: Build) -> Any:
         s = _subsidies()
         build.need("subsidy", s, s.c.enrollment_id == ENROLLMENTS.c.id, True)
     return build.joins["subsidy"][0]
-
-
-def _programme(build: Build) -> Any:
-    build.need("programme", PROGRAMMES, PROGRAMMES.c.id == ENROLLMENTS.c.programme_id, False)
-    return PROGRAMMES
 
 
 def _admitted(_: Build) -> ColumnElement[bool]:
@@ -301,9 +303,7 @@ def _district(build: Build) -> ColumnElement[Any]:
 
 
 def _operator(build: Build) -> ColumnElement[Any]:
-    operator = PARTIES.alias("operator")
-    build.need("operator", operator, operator.c.id == ENROLLMENTS.c.operator_party_id, False)
-    return build.joins["operator"][0].c.code
+    return _operator_party(build).c.code
 
 
 def _track(build: Build) -> ColumnElement[Any]:
@@ -380,16 +380,13 @@ def _on_time(build: Build) -> ColumnElement[bool]:
     return done | not_yet_due
 
 
-def _assignee(build: Build) -> ColumnElement[Any]:
-    party = PARTIES.alias("assignee")
-    build.need("assignee", party, party.c.id == RESPONSIBILITIES.c.assignee_party_id, False)
-    return build.joins["assignee"][0].c.code
-
-
-def _duty_programme(build: Build) -> ColumnElement[Any]:
-    programme = PROGRAMMES
-    build.need("programme", programme, programme.c.id == RESPONSIBILITIES.c.programme_id, False)
-    return programme.c.code
+_ASSIGNEE = PARTIES.alias("assignee")
+_assignee_party = joined(
+    "assignee", _ASSIGNEE, _ASSIGNEE.c.id == RESPONSIBILITIES.c.assignee_party_id, outer=False
+)
+_duty_programme = joined(
+    "programme", PROGRAMMES, PROGRAMMES.c.id == RESPONSIBILITIES.c.programme_id, outer=False
+)
 
 
 DUTIES = Subject(
@@ -398,9 +395,9 @@ DUTIES = Subject(
     programme_id=RESPONSIBILITIES.c.programme_id,
     period=RESPONSIBILITIES.c.due_on,
     dimensions={
-        Dimension.PROGRAMME: _duty_programme,
+        Dimension.PROGRAMME: lambda b: _duty_programme(b).c.code,
         **periods(lambda _: RESPONSIBILITIES.c.due_on),
-        Dimension.PARTY: _assignee,
+        Dimension.PARTY: lambda b: _assignee_party(b).c.code,
     },
     measures={
         "duties": lambda _: one_when(

@@ -28,7 +28,7 @@ from stakeholders.programmes.enums import ParticipantRole
 from stakeholders.programmes.models import Programme
 from stakeholders.programmes.service import participant_roles
 from stakeholders.validation import check_text, optional_text
-from stakeholders.writes import audited, get_for_update
+from stakeholders.writes import add_audited, audited, get_for_update
 
 __all__ = [
     "AttendanceMark",
@@ -185,9 +185,7 @@ async def record_assessment(
         passed=score >= programme.pass_mark,
         recorded_by=_who(principal),
     )
-    session.add(assessment)
-    await audited(session, principal, "recordAssessment", assessment, None)
-    return assessment
+    return await add_audited(session, principal, "recordAssessment", assessment)
 
 
 async def _next_number(session: AsyncSession, programme: Programme, year: int) -> str:
@@ -232,8 +230,7 @@ async def issue_certificate(
         issued_on=today,
         issued_by=_who(principal),
     )
-    session.add(certificate)
-    await audited(session, principal, "issueCertificate", certificate, None)
+    await add_audited(session, principal, "issueCertificate", certificate)
     await raise_event(session, principal, CertificateIssued(certificate, enrollment, passed))
     return certificate
 
@@ -296,9 +293,7 @@ async def record_placement(
         starts_on=spec.starts_on,
         recorded_by=_who(principal),
     )
-    session.add(placement)
-    await audited(session, principal, "recordPlacement", placement, None)
-    return placement
+    return await add_audited(session, principal, "recordPlacement", placement)
 
 
 async def record_follow_up(
@@ -332,6 +327,4 @@ async def record_follow_up(
         note=optional_text(note, field="note", max_length=4000),
         recorded_by=_who(principal),
     )
-    session.add(follow_up)
-    await audited(session, principal, "recordFollowUp", follow_up, None)
-    return follow_up
+    return await add_audited(session, principal, "recordFollowUp", follow_up)

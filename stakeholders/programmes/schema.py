@@ -31,6 +31,7 @@ from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes import loaders as ld
 from stakeholders.programmes import repository as repo
 from stakeholders.programmes import service
+from stakeholders.programmes.declared import programme_by_id, programme_mutation
 from stakeholders.programmes.enums import (
     AgreementKind,
     EligibilityCombination,
@@ -41,14 +42,12 @@ from stakeholders.programmes.enums import (
 from stakeholders.programmes.loaders import ProgrammeByCodeLoader
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.types import Agreement, Programme
-from stakeholders.writes import get_for_share
 
 __all__ = [
     "ProgrammeCode",
     "ProgrammeMutation",
     "ProgrammeQuery",
     "optional_id",
-    "programme_by_id",
     "programme_id_by_code",
     "programme_page",
     "programme_target",
@@ -305,11 +304,6 @@ class AgreementPayload:
     agreement: Agreement = strawberry.field(description="The agreement as now stored.")
 
 
-async def programme_by_id(info: Info, global_id: str, field: str) -> tuple[int, Row[Any] | None]:
-    pk = expect_global_id(global_id, "Programme", field=field)
-    return pk, await info.context.loaders.get(ld.ProgrammeByIdLoader).load(pk)
-
-
 def programme_target(row: Row[Any] | None) -> Facts | None:
     return Facts(programme_id=row.id) if row is not None else None
 
@@ -348,6 +342,14 @@ def _spec(data: CreateProgrammeInput) -> service.ProgrammeSpec:
         minimum_attendance=data.minimum_attendance,
         pass_mark=data.pass_mark,
     )
+
+
+async def _agreement_args(info: Info, data: CreateAgreementInput) -> dict[str, Any]:
+    parties = [
+        service.AgreementPartySpec(await own_or_named_party(info, p.party_code, "parties"), p.role)
+        for p in data.parties
+    ]
+    return {"kind": data.kind, "title": data.title, "reference": data.reference, "parties": parties}
 
 
 @strawberry.type
@@ -410,41 +412,15 @@ class ProgrammeMutation:
         stored = await ctx.session.get(ProgrammeModel, pk)
         return ProgrammePayload(programme=Programme.from_row(stored))
 
-    @strawberry.mutation(description="Draw up an agreement between participants; unsigned.")
-    async def create_agreement(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateAgreementInput,
-            strawberry.argument(
-                description="The agreement: programme, kind, title, and the parties with their "
-                "roles."
-            ),
-        ],
-    ) -> AgreementPayload | None:
-        ctx = info.context
-        pk, row = await programme_by_id(info, input.programme_id, "programmeId")
-        parties = [
-            service.AgreementPartySpec(
-                await own_or_named_party(info, p.party_code, "parties"), p.role
-            )
-            for p in input.parties
-        ]
-
-        async def work() -> Any:
-            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
-            return await service.create_agreement(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                kind=input.kind,
-                title=input.title,
-                reference=input.reference,
-                parties=parties,
-            )
-
-        agreement = await run_mutation(ctx, "createAgreement", programme_target(row), work)
-        return AgreementPayload(agreement=Agreement.from_row(agreement))
+    create_agreement = programme_mutation(
+        "createAgreement",
+        "Draw up an agreement between participants; unsigned.",
+        CreateAgreementInput,
+        "The agreement: programme, kind, title, and the parties with their roles.",
+        service.create_agreement,
+        AgreementPayload,
+        args=_agreement_args,
+    )
 
     @strawberry.mutation(description="Sign an agreement for your party (or one below it).")
     async def sign_agreement(

@@ -22,7 +22,7 @@ from stakeholders.programmes.enums import (
 )
 from stakeholders.programmes.models import Agreement, AgreementParty, Participant, Programme
 from stakeholders.validation import check_code, check_currency, check_period, check_text
-from stakeholders.writes import audited, check_version, get_for_update
+from stakeholders.writes import add_audited, audited, check_version, get_for_update
 
 __all__ = [
     "AgreementPartySpec",
@@ -207,9 +207,7 @@ async def add_participant(
     if exists:
         raise Conflict("this party already takes part in this role")
     participant = Participant(programme_id=programme_id, party_id=party_id, role=role)
-    session.add(participant)
-    await audited(session, principal, "addParticipant", participant, None)
-    return participant
+    return await add_audited(session, principal, "addParticipant", participant)
 
 
 @dataclass(frozen=True)

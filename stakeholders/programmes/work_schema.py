@@ -16,13 +16,13 @@ from stakeholders.declared import node_mutation
 from stakeholders.parties.schema import own_or_named_party
 from stakeholders.programmes import repository as repo
 from stakeholders.programmes import work_service
+from stakeholders.programmes.declared import programme_by_id, programme_mutation
 from stakeholders.programmes.enums import ResponsibilityStatus
 from stakeholders.programmes.filters import EscalationFilter, ResponsibilityFilter
 from stakeholders.programmes.models import Programme as ProgrammeModel
 from stakeholders.programmes.schema import (
     ProgrammeCode,
     optional_id,
-    programme_by_id,
     programme_page,
     programme_target,
 )
@@ -172,40 +172,27 @@ class WorkQuery:
         return await programme_page(info, stmt, table, Escalation.from_row, first, after, programme)
 
 
+async def _assignment_args(info: Info, data: AssignResponsibilityInput) -> dict[str, Any]:
+    return {
+        "assignee_party_id": await own_or_named_party(info, data.assignee_code, "assigneeCode"),
+        "title": data.title,
+        "description": data.description,
+        "due_on": data.due_on,
+        "agreement_id": optional_id(data.agreement_id, "Agreement", "agreementId"),
+    }
+
+
 @strawberry.type
 class WorkMutation:
-    @strawberry.mutation(description="Assign a responsibility to a participant.")
-    async def assign_responsibility(
-        self,
-        info: Info,
-        input: Annotated[
-            AssignResponsibilityInput,
-            strawberry.argument(
-                description="The duty: programme, assignee, title, and optionally details, due "
-                "day, agreement."
-            ),
-        ],
-    ) -> ResponsibilityPayload | None:
-        ctx = info.context
-        pk, row = await programme_by_id(info, input.programme_id, "programmeId")
-        assignee = await own_or_named_party(info, input.assignee_code, "assigneeCode")
-        agreement = optional_id(input.agreement_id, "Agreement", "agreementId")
-
-        async def work() -> Any:
-            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
-            return await work_service.assign_responsibility(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                assignee_party_id=assignee,
-                title=input.title,
-                description=input.description,
-                due_on=input.due_on,
-                agreement_id=agreement,
-            )
-
-        created = await run_mutation(ctx, "assignResponsibility", programme_target(row), work)
-        return ResponsibilityPayload(responsibility=Responsibility.from_row(created))
+    assign_responsibility = programme_mutation(
+        "assignResponsibility",
+        "Assign a responsibility to a participant.",
+        AssignResponsibilityInput,
+        "The duty: programme, assignee, title, and optionally details, due day, agreement.",
+        work_service.assign_responsibility,
+        ResponsibilityPayload,
+        args=_assignment_args,
+    )
 
     update_responsibility_progress = node_mutation(
         "updateResponsibilityProgress",

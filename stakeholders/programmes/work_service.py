@@ -20,7 +20,7 @@ from stakeholders.programmes.models import (
 )
 from stakeholders.programmes.service import is_participant
 from stakeholders.validation import check_text
-from stakeholders.writes import audited, check_version, get_for_update
+from stakeholders.writes import add_audited, audited, check_version, get_for_update
 
 __all__ = [
     "acknowledge_escalation",
@@ -65,9 +65,7 @@ async def assign_responsibility(
         progress=0,
         created_by=principal.sub or "system",
     )
-    session.add(responsibility)
-    await audited(session, principal, "assignResponsibility", responsibility, None)
-    return responsibility
+    return await add_audited(session, principal, "assignResponsibility", responsibility)
 
 
 def _checked_progress(
@@ -190,9 +188,7 @@ async def raise_escalation(
         status=EscalationStatus.OPEN,
         raised_by_sub=principal.sub or "system",
     )
-    session.add(escalation)
-    await audited(session, principal, "raiseEscalation", escalation, None)
-    return escalation
+    return await add_audited(session, principal, "raiseEscalation", escalation)
 
 
 async def acknowledge_escalation(

@@ -17,7 +17,7 @@ from stakeholders.quality.calls import effective
 from stakeholders.quality.enums import ApplicationStatus, CallKind, CallStatus, OfferStatus, Theme
 from stakeholders.quality.models import Application, Call, ProcurementLot, TrainingOffer
 from stakeholders.validation import check_text
-from stakeholders.writes import audited, check_version
+from stakeholders.writes import add_audited, audited, check_version
 
 __all__ = [
     "START_UP_SHARE",
@@ -125,9 +125,7 @@ async def submit_application(
         submitted_at=calendar.now(),
     )
     _write(application, proposal)
-    session.add(application)
-    await audited(session, principal, "submitApplication", application, None)
-    return application
+    return await add_audited(session, principal, "submitApplication", application)
 
 
 async def _editable(session: AsyncSession, application: Application, version: int) -> Call:

@@ -8,13 +8,15 @@ from typing import Any
 from stakeholders.common.relay import expect_global_id
 from stakeholders.common.resolvers import Info
 from stakeholders.errors import BadInput
-from stakeholders.parties.schema import optional_party_id, party_id_by_code
+from stakeholders.parties.schema import optional_party_id, own_or_named_party, party_id_by_code
 from stakeholders.quality import applications, calls, offers
 from stakeholders.quality.inputs import (
     AddOfferSessionInput,
     AddProcurementLotInput,
     AssignReviewerInput,
     AwardLotInput,
+    CreateCallInput,
+    CreateTrainingOfferInput,
     OfferTextInput,
     ProposalInput,
     RenewLabelInput,
@@ -23,7 +25,9 @@ from stakeholders.quality.inputs import (
 
 __all__ = [
     "award_args",
+    "call_args",
     "lot_args",
+    "new_offer_args",
     "offer_text",
     "proposal",
     "proposal_args",
@@ -56,6 +60,32 @@ async def offer_text(info: Info, data: OfferTextInput) -> offers.OfferText:
         certification=data.certification,
         contact=data.contact,
     )
+
+
+async def new_offer_args(info: Info, data: CreateTrainingOfferInput) -> dict[str, Any]:
+    operator = await own_or_named_party(info, data.operator_code, "operatorCode")
+    return {"operator_party_id": operator, "text": await offer_text(info, data.text)}
+
+
+async def call_args(_: Info, data: CreateCallInput) -> dict[str, Any]:
+    criteria = [
+        {"code": c.code, "name": c.name, "weight": c.weight, "threshold": c.threshold}
+        for c in data.criteria
+    ]
+    text = calls.CallText(
+        code=data.code,
+        kind=data.kind,
+        title=data.title,
+        description=data.description,
+        themes=list(data.themes),
+        criteria=criteria,
+        overall_threshold=data.overall_threshold,
+        priorities=list(data.priorities),
+        reviews_required=data.reviews_required,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+    )
+    return {"text": text}
 
 
 def proposal(data: ProposalInput) -> applications.Proposal:

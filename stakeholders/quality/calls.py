@@ -22,7 +22,7 @@ from stakeholders.quality import calendar
 from stakeholders.quality.enums import CallKind, CallStatus, LotStatus, Theme
 from stakeholders.quality.models import Call, ProcurementLot
 from stakeholders.validation import check_code, check_text
-from stakeholders.writes import audited, check_version
+from stakeholders.writes import add_audited, audited, check_version
 
 __all__ = [
     "CallText",
@@ -120,9 +120,7 @@ async def create_call(
         status=CallStatus.DRAFT,
         created_by=who(principal),
     )
-    session.add(call)
-    await audited(session, principal, "createCall", call, None)
-    return call
+    return await add_audited(session, principal, "createCall", call)
 
 
 async def open_call(

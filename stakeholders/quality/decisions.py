@@ -21,7 +21,7 @@ from stakeholders.quality.enums import ApplicationStatus, CallKind, CallStatus, 
 from stakeholders.quality.labels import grant_label, live_label_of
 from stakeholders.quality.models import Application, Call, Review, TrainingOffer
 from stakeholders.validation import check_text, optional_text
-from stakeholders.writes import audited, check_version
+from stakeholders.writes import add_audited, audited, check_version
 
 __all__ = ["decide_application"]
 
@@ -79,8 +79,7 @@ async def _grant(
         progress=0,
         created_by=who(principal),
     )
-    session.add(duty)
-    await audited(session, principal, "assignResponsibility", duty, None)
+    await add_audited(session, principal, "assignResponsibility", duty)
 
 
 async def _accept(

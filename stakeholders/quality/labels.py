@@ -19,7 +19,7 @@ from stakeholders.quality import calendar
 from stakeholders.quality.enums import ApplicationStatus, CallKind, LabelStatus
 from stakeholders.quality.models import Application, Call, Label, TrainingOffer
 from stakeholders.validation import check_text
-from stakeholders.writes import audited, check_version
+from stakeholders.writes import add_audited, audited, check_version
 
 __all__ = [
     "grant_label",
@@ -76,8 +76,7 @@ async def grant_label(
         progress=0,
         created_by=who(principal),
     )
-    session.add(duty)
-    await audited(session, principal, "assignResponsibility", duty, None)
+    await add_audited(session, principal, "assignResponsibility", duty)
     label = Label(
         offer_id=offer.id,
         application_id=application.id,
@@ -92,9 +91,7 @@ async def grant_label(
         renews_label_id=renews.id if renews is not None else None,
         granted_by=who(principal),
     )
-    session.add(label)
-    await audited(session, principal, "grantLabel", label, None)
-    return label
+    return await add_audited(session, principal, "grantLabel", label)
 
 
 async def renew_label(

@@ -19,7 +19,7 @@ from stakeholders.quality import calendar
 from stakeholders.quality.enums import OfferStatus
 from stakeholders.quality.models import OfferSession, TrainingOffer
 from stakeholders.validation import check_code, check_text, optional_text
-from stakeholders.writes import audited, check_version
+from stakeholders.writes import add_audited, audited, check_version
 
 __all__ = ["OfferText", "add_offer_session", "create_offer", "publish_offer", "update_offer"]
 
@@ -107,9 +107,7 @@ async def create_offer(
         created_by=who(principal),
     )
     _apply(offer, text, programme)
-    session.add(offer)
-    await audited(session, principal, "createTrainingOffer", offer, None)
-    return offer
+    return await add_audited(session, principal, "createTrainingOffer", offer)
 
 
 async def update_offer(

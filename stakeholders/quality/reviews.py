@@ -19,7 +19,7 @@ from stakeholders.quality.calls import SCORE_RANGE, effective
 from stakeholders.quality.enums import ApplicationStatus, CallStatus, ReviewStatus
 from stakeholders.quality.models import Application, Call, Review, ReviewConflict
 from stakeholders.validation import check_text
-from stakeholders.writes import audited, check_version, record_change
+from stakeholders.writes import add_audited, audited, check_version, record_change
 
 __all__ = ["Score", "assign_reviewer", "declare_conflict", "record_review"]
 
@@ -128,9 +128,7 @@ async def assign_reviewer(
         assigned_by=who(principal),
         assigned_at=calendar.now(),
     )
-    session.add(review)
-    await audited(session, principal, "assignReviewer", review, None)
-    return review
+    return await add_audited(session, principal, "assignReviewer", review)
 
 
 def _grades(call: Call, scores: Sequence[Score]) -> list[dict[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Annotated, Any
 
 import strawberry
@@ -11,14 +12,8 @@ from stakeholders.common.relay import After, Connection, First, expect_global_id
 from stakeholders.common.resolvers import Info
 from stakeholders.declared import node_mutation
 from stakeholders.parties.schema import own_or_named_party, party_id_by_code
-from stakeholders.programmes.models import Programme as ProgrammeModel
-from stakeholders.programmes.schema import (
-    ProgrammeCode,
-    programme_by_id,
-    programme_list,
-    programme_page,
-    programme_target,
-)
+from stakeholders.programmes.declared import programme_mutation
+from stakeholders.programmes.schema import ProgrammeCode, programme_list, programme_page
 from stakeholders.quality import actions as _actions  # noqa: F401 - adds viewerCan
 from stakeholders.quality import applications, arguments, calls, decisions, labels, offers, reviews
 from stakeholders.quality import extensions as _extensions  # noqa: F401 - adds quality's fields
@@ -62,7 +57,7 @@ from stakeholders.quality.types import (
     Label,
     TrainingOffer,
 )
-from stakeholders.writes import get_for_share, get_for_update
+from stakeholders.writes import get_for_update
 
 __all__ = ["QualityMutation", "QualityQuery"]
 
@@ -137,33 +132,16 @@ async def _locked(
 
 @strawberry.type
 class QualityMutation:
-    @strawberry.mutation(description="Write a new training offer of your operator (a draft).")
-    async def create_training_offer(
-        self,
-        info: Info,
-        input: Annotated[
-            CreateTrainingOfferInput,
-            strawberry.argument(description="The programme, the operator and the offer."),
-        ],
-    ) -> TrainingOfferPayload | None:
-        ctx = info.context
-        operator = await own_or_named_party(info, input.operator_code, "operatorCode")
-        pk, row = await programme_by_id(info, input.programme_id, "programmeId")
-        text = await arguments.offer_text(info, input.text)
-
-        async def work() -> Any:
-            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
-            return await offers.create_offer(
-                ctx.session,
-                ctx.principal,
-                programme=programme,
-                operator_party_id=operator,
-                text=text,
-            )
-
-        facts = Facts(party_id=operator, programme_id=pk) if row is not None else None
-        offer = await run_mutation(ctx, "createTrainingOffer", facts, work)
-        return TrainingOfferPayload(training_offer=TrainingOffer.from_row(offer))
+    create_training_offer = programme_mutation(
+        "createTrainingOffer",
+        "Write a new training offer of your operator (a draft).",
+        CreateTrainingOfferInput,
+        "The programme, the operator and the offer.",
+        offers.create_offer,
+        TrainingOfferPayload,
+        args=arguments.new_offer_args,
+        party=itemgetter("operator_party_id"),
+    )
 
     update_training_offer = node_mutation(
         "updateTrainingOffer",
@@ -196,39 +174,15 @@ class QualityMutation:
         args=arguments.session_args,
     )
 
-    @strawberry.mutation(description="Draft a call of a programme your party owns.")
-    async def create_call(
-        self,
-        info: Info,
-        input: Annotated[CreateCallInput, strawberry.argument(description="The call and grid.")],
-    ) -> CallPayload | None:
-        ctx = info.context
-        pk, row = await programme_by_id(info, input.programme_id, "programmeId")
-        text = calls.CallText(
-            code=input.code,
-            kind=input.kind,
-            title=input.title,
-            description=input.description,
-            themes=list(input.themes),
-            criteria=[
-                {"code": c.code, "name": c.name, "weight": c.weight, "threshold": c.threshold}
-                for c in input.criteria
-            ],
-            overall_threshold=input.overall_threshold,
-            priorities=list(input.priorities),
-            reviews_required=input.reviews_required,
-            opens_at=input.opens_at,
-            closes_at=input.closes_at,
-        )
-
-        async def work() -> Any:
-            programme = await get_for_share(ctx.session, ProgrammeModel, pk)
-            return await calls.create_call(
-                ctx.session, ctx.principal, programme=programme, text=text
-            )
-
-        call = await run_mutation(ctx, "createCall", programme_target(row), work)
-        return CallPayload(call=Call.from_row(call))
+    create_call = programme_mutation(
+        "createCall",
+        "Draft a call of a programme your party owns.",
+        CreateCallInput,
+        "The call and grid.",
+        calls.create_call,
+        CallPayload,
+        args=arguments.call_args,
+    )
 
     open_call = node_mutation(
         "openCall",
