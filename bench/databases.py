@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from auth.roles import PartyKind
+from bench.programme_work import add_programme_work
 from bench.statements import StatementLog
 from demo.loader import load_demo
 from gateway.db import Database, create_engine
@@ -26,7 +27,14 @@ from stakeholders.parties.models import Party
 from stakeholders.parties.repository import path_of
 from stakeholders.programmes.models import Participant, Programme
 
-__all__ = ["BenchDatabase", "postgresql_database", "sqlite_database"]
+__all__ = [
+    "BENCH_SUPERVISOR",
+    "BenchDatabase",
+    "add_bench_rows",
+    "analyze",
+    "postgresql_database",
+    "sqlite_database",
+]
 
 # A schema of its own: the bench drops and remakes it, and nothing else, on the server it is given.
 PG_SCHEMA = "accord_bench"
@@ -40,20 +48,36 @@ class BenchDatabase:
     build_seconds: float = 0.0
     enrollments: int = 0
 
-    async def fill(self, factor: float) -> None:
-        """Migrate, then load the demo (small, then full at `factor`); times both."""
+    async def fill(self, factor: float, *, scale: str = "full", work: bool = False) -> None:
+        """Migrate, then load the demo (small, then full at `factor` unless `scale` is small),
+        with the bench's programme work if `work` (bench.programme_work); times both."""
         started = time.perf_counter()
-        async with self.database.engine.begin() as connection:
-            await connection.run_sync(upgrade_connection)
+        await self.migrate()
         async with self.database.sessions() as session, session.begin():
-            await load_demo(session, scale="full", factor=factor)
-            await _supervise_everything(session)
-        async with self.database.engine.begin() as connection:
-            # Fresh tables have no statistics: without them the planner guesses, badly.
-            await connection.execute(text("ANALYZE"))
+            await load_demo(session, scale=scale, factor=factor)
+            await add_bench_rows(session, work=work)
+        await analyze(self.database)
         self.build_seconds = time.perf_counter() - started
         async with self.database.sessions() as session:
             self.enrollments = int(await session.scalar(select(func.count(Enrollment.id))) or 0)
+
+    async def migrate(self) -> None:
+        async with self.database.engine.begin() as connection:
+            await connection.run_sync(upgrade_connection)
+
+
+async def analyze(database: Database) -> None:
+    async with database.engine.begin() as connection:
+        # Fresh tables have no statistics: without them the planner guesses, badly.
+        await connection.execute(text("ANALYZE"))
+
+
+async def add_bench_rows(session: AsyncSession, *, work: bool) -> None:
+    """What the benches add to the demo: their programme work if `work`, then a supervisor of
+    every programme (so that one auditor's read covers them all, the bench's own included)."""
+    if work:
+        await add_programme_work(session)
+    await _supervise_everything(session)
 
 
 # Auditors read only what their party supervises: the bench's reader of everything is a

@@ -32,7 +32,17 @@ from stakeholders.delivery.models import Cohort, Enrollment, Trainee
 from stakeholders.parties.models import Party
 from stakeholders.programmes.models import Programme
 
-__all__ = ["CALLERS", "PAGE", "Caller", "Hub", "Measure", "hub", "measure", "raw_read"]
+__all__ = [
+    "CALLERS",
+    "PAGE",
+    "Caller",
+    "Hub",
+    "Measure",
+    "hub",
+    "measure",
+    "raw_read",
+    "timed",
+]
 
 # Above any programme's cohorts and any cohort's enrolments: one page holds everything.
 PAGE = 20_000
@@ -115,10 +125,17 @@ class Hub:
 
     async def read(self, caller: Caller) -> bytes:
         """The nested read as one HTTP request; the response body as sent."""
+        return await self.post(caller, NESTED, {"cohorts": PAGE, "enrollments": PAGE})
+
+    async def post(
+        self, caller: Caller, query: str, variables: dict[str, Any], *, token: str | None = None
+    ) -> bytes:
+        """One GraphQL request of `caller`, with a new token unless `token` is given; the
+        response body as sent."""
         response = await self.client.post(
             "/graphql",
-            json={"query": NESTED, "variables": {"cohorts": PAGE, "enrollments": PAGE}},
-            headers={"Authorization": f"Bearer {self.token(caller)}"},
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token or self.token(caller)}"},
         )
         response.raise_for_status()
         return bytes(response.content)
@@ -182,14 +199,14 @@ async def measure(
         await raw()
     times: dict[str, list[float]] = {"graphql": [], "compiled": [], "raw": []}
     with db.log.recording() as statements:
-        times["graphql"].append(await _timed(graphql))
+        times["graphql"].append(await timed(graphql))
     with db.log.recording() as compiled_statements:
-        times["compiled"].append(await _timed(compiled))
-    times["raw"].append(await _timed(raw))
+        times["compiled"].append(await timed(compiled))
+    times["raw"].append(await timed(raw))
     for _ in range(runs - 1):
-        times["graphql"].append(await _timed(graphql))
-        times["compiled"].append(await _timed(compiled))
-        times["raw"].append(await _timed(raw))
+        times["graphql"].append(await timed(graphql))
+        times["compiled"].append(await timed(compiled))
+        times["raw"].append(await timed(raw))
     return Measure(
         caller=caller.label,
         rows=rows,
@@ -204,7 +221,7 @@ async def measure(
     )
 
 
-async def _timed(work: Callable[[], Awaitable[bytes]]) -> float:
+async def timed(work: Callable[[], Awaitable[bytes]]) -> float:
     # The previous run's garbage is collected first, not in the middle of this run.
     gc.collect()
     started = time.perf_counter()

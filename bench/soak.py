@@ -76,6 +76,12 @@ def _accord(env: dict[str, str], cwd: Path, *args: str) -> str:
 @contextmanager
 def serving(database_url: str, home: Path, *, port: int) -> Iterator[RunningHub]:
     """`accord db upgrade`, `demo load`, then `serve --workers 2` until the block ends."""
+    with served(prepared(database_url, home), home, port=port) as hub:
+        yield hub
+
+
+def prepared(database_url: str, home: Path) -> dict[str, str]:
+    """The environment of a hub on `database_url`, after `accord db upgrade` and `demo load`."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("ACCORD_")}
     env |= {
         "ACCORD_DATABASE_URL": database_url,
@@ -85,6 +91,12 @@ def serving(database_url: str, home: Path, *, port: int) -> Iterator[RunningHub]
     }
     _accord(env, home, "db", "upgrade")
     _accord(env, home, "demo", "load")
+    return env
+
+
+@contextmanager
+def served(env: dict[str, str], home: Path, *, port: int) -> Iterator[RunningHub]:
+    """`accord serve --workers 2` with `env` (see `prepared`), ready, until the block ends."""
     command = [*ACCORD, "serve", "--workers", "2", "--port", str(port)]
     with (home / "serve.log").open("wb") as log:
         process = subprocess.Popen(
