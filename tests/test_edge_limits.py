@@ -182,7 +182,9 @@ async def test_a_request_past_its_deadline_is_cut(settings, database, monkeypatc
     async def slow(*_args, **_kwargs):
         await asyncio.sleep(30)
 
+    # On either read path: the resolvers' and the compiled one's statement.
     monkeypatch.setattr("stakeholders.parties.schema.fetch_page", slow)
+    monkeypatch.setattr("schema.compiled.runner._json_text", slow)
     app = create_app(settings.model_copy(update={"request_deadline_ms": 50}), database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:

@@ -56,7 +56,9 @@ async def test_an_unexpected_error_is_masked_and_logged_without_its_text(
     async def broken(*_args, **_kwargs):
         raise RuntimeError(f"connection failed: password={secret} for {person}")
 
+    # On either read path: the resolvers' and the compiled one's statement.
     monkeypatch.setattr("stakeholders.parties.schema.fetch_page", broken)
+    monkeypatch.setattr("schema.compiled.runner._json_text", broken)
     # when
     with caplog.at_level(logging.DEBUG):
         body = await anonymous_client.execute(PARTIES)
