@@ -36,7 +36,7 @@ from graphql import (
     get_operation_ast,
 )
 
-__all__ = ["Deferral", "Pending", "Retry", "resolve_deferred"]
+__all__ = ["Deferral", "Pending", "Retry", "resolve_deferred", "resolve_instead"]
 
 # The variable the representations are given in, beside the operation's own: a client's
 # document that declares this very name has it replaced in the deferred execution only.
@@ -118,8 +118,20 @@ async def _entities(
     operation = get_operation_ast(document, execution.operation_name)
     assert operation is not None
     wanted = _entities_operation(operation, deferral)
-    definitions = tuple(wanted if d is operation else d for d in document.definitions)
     variables = {**(execution.variables or {}), REPRESENTATIONS: representations}
+    return await resolve_instead(execution, operation, wanted, variables)
+
+
+async def resolve_instead(
+    execution: Any,
+    operation: OperationDefinitionNode,
+    replacement: OperationDefinitionNode,
+    variables: dict[str, Any] | None,
+) -> ExecutionResult:
+    """The request's document with `replacement` for its operation, run by the resolvers
+    with the request's own context (its session, loaders and principal)."""
+    document: DocumentNode = execution.graphql_document
+    definitions = tuple(replacement if d is operation else d for d in document.definitions)
     schema = execution.schema
     result = execute(
         schema._schema,

@@ -15,7 +15,6 @@ import dataclasses
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass
-from inspect import isawaitable
 from typing import Any
 
 import orjson
@@ -27,7 +26,6 @@ from graphql import (
     GraphQLError,
     OperationDefinitionNode,
     SelectionSetNode,
-    execute,
     get_operation_ast,
 )
 from graphql.execution.values import get_variable_values
@@ -38,7 +36,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from schema.compiled.compiler import Compiler
-from schema.compiled.deferred import Deferral, Retry, resolve_deferred
+from schema.compiled.deferred import Deferral, Retry, resolve_deferred, resolve_instead
 from schema.compiled.markers import Site, may_hold_markers, resolve_markers
 from schema.compiled.selection import Fields, Uncovered, collect
 from schema.compiled.sqljson import B64, b64url
@@ -172,7 +170,7 @@ async def _execute(execution: Any, request: Any, plan: Plan) -> ExecutionResult 
     if fallback:
         operation = get_operation_ast(execution.graphql_document, execution.operation_name)
         assert operation is not None
-        rest = await _resolve(execution, execution.graphql_document, operation, fallback)
+        rest = await _resolve(execution, operation, fallback)
         errors += rest.errors or []
         if rest.data is None:
             return ExecutionResult(data=None, errors=errors)
@@ -248,10 +246,7 @@ def _give_base64(connection: Any) -> None:
 
 
 async def _resolve(
-    execution: Any,
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    keys: list[str],
+    execution: Any, operation: OperationDefinitionNode, keys: list[str]
 ) -> ExecutionResult:
     """The root fields `keys` of the operation, answered by the resolvers."""
     wanted = set(keys)
@@ -263,18 +258,4 @@ async def _resolve(
     restricted = dataclasses.replace(
         operation, selection_set=SelectionSetNode(selections=selections)
     )
-    definitions = tuple(restricted if d is operation else d for d in document.definitions)
-    schema = execution.schema
-    result = execute(
-        schema._schema,
-        DocumentNode(definitions=definitions),
-        root_value=execution.root_value,
-        context_value=execution.context,
-        variable_values=execution.variables,
-        operation_name=execution.operation_name,
-        executor_class=schema.execution_context_class,
-    )
-    if isawaitable(result):
-        result = await result
-    assert isinstance(result, ExecutionResult)
-    return result
+    return await resolve_instead(execution, operation, restricted, execution.variables)
